@@ -1,0 +1,52 @@
+namespace FanOut;
+
+/// <summary>Settings of FanOut's engine, set through <c>services.AddFanOut(options =&gt; …)</c>.</summary>
+public sealed class FanOutOptions
+{
+    private HashSet<string>? onlyFunctionIds;
+    private HashSet<Type>? onlyFunctionTypes;
+
+    /// <summary>The longest one attempt of a run may take before it is cancelled and marked timed out. Default: 15 minutes.</summary>
+    public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How many runs may execute at once in this process (a bound on runs, not on threads). Default: 64.</summary>
+    public int MaxConcurrentRuns { get; set; } = 64;
+
+    /// <summary>
+    /// On shutdown, how long in-flight runs may go on before they are cancelled. Default: 10 seconds. After cancelling,
+    /// the worker waits as long again for runs that observe their token, then marks those that ignore it cancelled.
+    /// </summary>
+    public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The clock. Tests pass a fake one.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Hosts only the functions with these ids (for tests, or a node that runs part of the app). May be called again to add more.</summary>
+    /// <param name="functionIds">Function ids.</param>
+    /// <returns>These options.</returns>
+    public FanOutOptions OnlyFunctions(params string[] functionIds)
+    {
+        onlyFunctionIds ??= new HashSet<string>(StringComparer.Ordinal);
+        onlyFunctionIds.UnionWith(functionIds);
+        return this;
+    }
+
+    /// <summary>Hosts only the functions declared in <typeparamref name="T"/> (may be combined with <see cref="OnlyFunctions"/>).</summary>
+    /// <typeparam name="T">The class declaring the functions.</typeparam>
+    /// <returns>These options.</returns>
+    public FanOutOptions OnlyFunctionsOf<T>()
+    {
+        onlyFunctionTypes ??= [];
+        onlyFunctionTypes.Add(typeof(T));
+        return this;
+    }
+
+    internal bool HasSubset => onlyFunctionIds is not null || onlyFunctionTypes is not null;
+
+    internal bool Hosts(string functionId, Type declaringType) =>
+        !HasSubset
+        || (onlyFunctionIds?.Contains(functionId) ?? false)
+        || (onlyFunctionTypes?.Contains(declaringType) ?? false);
+
+    internal IEnumerable<string> RequestedIds => onlyFunctionIds ?? Enumerable.Empty<string>();
+}

@@ -1,0 +1,22 @@
+namespace FanOut.Runs;
+
+/// <summary>A run as the engine tracks it: one function executing for one event.</summary>
+public sealed class RunRecord
+{
+    /// <summary>Creates a queued run.</summary>
+    public RunRecord(string id, string functionId, StoredEvent evt)
+    {
+        Id = id;
+        FunctionId = functionId;
+        Event = evt;
+    }
+
+    /// <summary>The run id (ULID).</summary>
+    public string Id { get; }
+
+    /// <summary>The function id.</summary>
+    public string FunctionId { get; }
+
+    /// <summary>The triggering event.</summary>
+    public StoredEvent Event { get; }
+}
