@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace FanOut.Runs;
 
 /// <summary>A run as the engine tracks it: one function executing for one event.</summary>
@@ -19,4 +21,7 @@ public sealed class RunRecord
 
     /// <summary>The triggering event.</summary>
     public StoredEvent Event { get; }
+
+    /// <summary>The trace context of the send that started the run, so the run's trace continues the sender's.</summary>
+    public ActivityContext Origin { get; init; }
 }

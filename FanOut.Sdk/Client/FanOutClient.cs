@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Text.Json;
+using FanOut.Diagnostics;
+using FanOut.Functions;
+using FanOut.Ids;
+using FanOut.Registration;
+using FanOut.Runs;
+using FanOut.Serialization;
+using FanOut.Stores;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FanOut.Client;
+
+/// <summary>
+/// Accepts events: validates, assigns ids and timestamps, creates one run per function of the event, stores the event
+/// with its runs in one call to the store, and only then hands the runs to the worker.
+/// </summary>
+internal sealed class FanOutClient(
+    FunctionCatalog catalog,
+    IFanOutStore store,
+    RunQueue queue,
+    RunWaiters waiters,
+    IOptions<FanOutOptions> options,
+    ILogger<FanOutClient> logger) : IFanOutClient
+{
+    private readonly TimeProvider time = options.Value.TimeProvider;
+
+    public ValueTask<SendResult> SendAsync<TData>(TData data, SendOptions? sendOptions = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var name = EventMetadata<TData>.Name;
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(data, EventMetadata<TData>.TypeInfo);
+        return SendOneAsync(name, bytes, sendOptions, cancellationToken);
+    }
+
+    public ValueTask<SendResult> SendAsync(string name, JsonElement data, SendOptions? sendOptions = null, CancellationToken cancellationToken = default)
+    {
+        var evt = OutgoingEvent.Raw(name, data, sendOptions);
+        return SendOneAsync(evt.Name, evt.Data, sendOptions, cancellationToken);
+    }
+
+    public async ValueTask<IReadOnlyList<SendResult>> SendManyAsync(IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        using var activity = FanOutTelemetry.Source.StartActivity("fanout.send", ActivityKind.Producer);
+        activity?.SetTag("fanout.event.count", events.Count);
+        var batch = new EventSubmission[events.Count];
+        for (int i = 0; i < events.Count; i++)
+        {
+            var evt = events[i] ?? throw new ArgumentException($"Event {i} of the batch is null; nothing was sent.", nameof(events));
+            batch[i] = Prepare(evt.Name, evt.Data, evt.Options, activity);
+        }
+        return await AcceptAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<RunResult> WaitForRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        return waiters.WaitAsync(runId, cancellationToken);
+    }
+
+    private async ValueTask<SendResult> SendOneAsync(string name, ReadOnlyMemory<byte> data, SendOptions? sendOptions, CancellationToken cancellationToken)
+    {
+        using var activity = FanOutTelemetry.Source.StartActivity("fanout.send", ActivityKind.Producer);
+        activity?.SetTag("fanout.event.name", name);
+        var submission = Prepare(name, data, sendOptions, activity);
+        var results = await AcceptAsync([submission], cancellationToken).ConfigureAwait(false);
+        return results[0];
+    }
+
+    private EventSubmission Prepare(string name, ReadOnlyMemory<byte> data, SendOptions? sendOptions, Activity? activity)
+    {
+        var now = time.GetUtcNow();
+        var stored = new StoredEvent(Ulid.New(now.ToUnixTimeMilliseconds()), name, data, (sendOptions?.Timestamp ?? now).ToUnixTimeMilliseconds())
+        {
+            DeduplicationKey = sendOptions?.DeduplicationKey,
+            V = sendOptions?.V,
+            User = sendOptions?.User,
+        };
+        var functions = catalog.ForEvent(name);
+        var runs = new RunRecord[functions.Length];
+        var origin = activity?.Context ?? Activity.Current?.Context ?? default;
+        for (int i = 0; i < functions.Length; i++)
+        {
+            runs[i] = new RunRecord(Ulid.New(now.ToUnixTimeMilliseconds()), functions[i].Id, stored) { Origin = origin };
+        }
+        return new EventSubmission(stored, runs);
+    }
+
+    private async ValueTask<IReadOnlyList<SendResult>> AcceptAsync(EventSubmission[] batch, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<AcceptOutcome> outcomes;
+        try
+        {
+            outcomes = await store.AcceptAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new FanOutStoreException($"The store did not accept {Describe(batch)}; nothing was sent. {e.Message}", e);
+        }
+        var results = new SendResult[batch.Length];
+        for (int i = 0; i < batch.Length; i++)
+        {
+            var submission = batch[i];
+            var outcome = outcomes[i];
+            var evt = submission.Event;
+            FanOutMetrics.EventsAccepted.Add(1, new KeyValuePair<string, object?>("fanout.event.name", evt.Name));
+            if (outcome.Duplicate)
+            {
+                Log.DuplicateEvent(logger, evt.Name, evt.DeduplicationKey, outcome.EventId);
+                results[i] = new SendResult(outcome.EventId, evt.Name, [], duplicate: true);
+                continue;
+            }
+            var runs = submission.Runs;
+            if (runs.Count == 0)
+            {
+                Log.NoFunctions(logger, evt.Name, evt.Id);
+                results[i] = new SendResult(evt.Id, evt.Name, []);
+                continue;
+            }
+            var refs = new RunRef[runs.Count];
+            for (int r = 0; r < runs.Count; r++)
+            {
+                refs[r] = new RunRef(runs[r].Id, runs[r].FunctionId);
+                queue.Enqueue(runs[r]);
+            }
+            Log.EventAccepted(logger, evt.Name, evt.Id, runs.Count);
+            results[i] = new SendResult(evt.Id, evt.Name, refs);
+        }
+        return results;
+    }
+
+    private static string Describe(EventSubmission[] batch) =>
+        batch.Length == 1 ? $"event '{batch[0].Event.Name}'" : $"the batch of {batch.Length} events";
+}

@@ -1,0 +1,19 @@
+using System.Diagnostics.Metrics;
+
+namespace FanOut.Diagnostics;
+
+/// <summary>The instruments of the "FanOut" meter.</summary>
+internal static class FanOutMetrics
+{
+    public static readonly Counter<long> EventsAccepted =
+        FanOutTelemetry.Meter.CreateCounter<long>("fanout.events.accepted", "{event}", "Events accepted by the store.");
+
+    public static readonly Counter<long> RunsStarted =
+        FanOutTelemetry.Meter.CreateCounter<long>("fanout.runs.started", "{run}", "Run attempts started, by function.");
+
+    public static readonly Counter<long> RunsFinished =
+        FanOutTelemetry.Meter.CreateCounter<long>("fanout.runs.finished", "{run}", "Runs finished, by function and outcome.");
+
+    public static readonly Histogram<double> RunDuration =
+        FanOutTelemetry.Meter.CreateHistogram<double>("fanout.run.duration", "s", "How long a run's last attempt took, by function and outcome.");
+}

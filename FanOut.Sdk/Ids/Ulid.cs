@@ -1,0 +1,56 @@
+using System.Security.Cryptography;
+
+namespace FanOut.Ids;
+
+/// <summary>
+/// Makes ULIDs (26 characters, Crockford base32): 48 bits of milliseconds then 80 random bits, so ids sort by time.
+/// Within one millisecond the random part is incremented, so ids made by one process are strictly increasing.
+/// </summary>
+internal static class Ulid
+{
+    private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    private static readonly Lock Gate = new();
+    private static long lastMs = -1;
+    private static UInt128 lastRandom;
+
+    public static string New(TimeProvider time) => New(time.GetUtcNow().ToUnixTimeMilliseconds());
+
+    public static string New(long unixMs)
+    {
+        UInt128 random;
+        long ms;
+        lock (Gate)
+        {
+            // A clock that steps back must not make ids go back: keep the last millisecond and count on.
+            ms = Math.Max(unixMs, lastMs);
+            if (ms == lastMs)
+            {
+                random = (lastRandom + 1) & Mask80;
+            }
+            else
+            {
+                Span<byte> bytes = stackalloc byte[16];
+                RandomNumberGenerator.Fill(bytes);
+                random = new UInt128(BitConverter.ToUInt64(bytes[8..]), BitConverter.ToUInt64(bytes)) & Mask80;
+                lastMs = ms;
+            }
+            lastRandom = random;
+        }
+        return string.Create(26, (ms, random), static (span, state) =>
+        {
+            var (msPart, randomPart) = state;
+            for (int i = 9; i >= 0; i--)
+            {
+                span[i] = Alphabet[(int)(msPart & 31)];
+                msPart >>= 5;
+            }
+            for (int i = 25; i >= 10; i--)
+            {
+                span[i] = Alphabet[(int)(randomPart & 31)];
+                randomPart >>= 5;
+            }
+        });
+    }
+
+    private static UInt128 Mask80 => (UInt128.One << 80) - 1;
+}
