@@ -72,7 +72,7 @@ internal sealed class FanOutClient(
     private EventSubmission Prepare(string name, ReadOnlyMemory<byte> data, SendOptions? sendOptions, Activity? activity)
     {
         var now = time.GetUtcNow();
-        var stored = new StoredEvent(Ulid.New(now.ToUnixTimeMilliseconds()), name, data, (sendOptions?.Timestamp ?? now).ToUnixTimeMilliseconds())
+        var stored = new StoredEvent(Ulid.Shared.New(now.ToUnixTimeMilliseconds()), name, data, (sendOptions?.Timestamp ?? now).ToUnixTimeMilliseconds())
         {
             DeduplicationKey = sendOptions?.DeduplicationKey,
             V = sendOptions?.V,
@@ -83,7 +83,7 @@ internal sealed class FanOutClient(
         var origin = activity?.Context ?? Activity.Current?.Context ?? default;
         for (int i = 0; i < functions.Length; i++)
         {
-            runs[i] = new RunRecord(Ulid.New(now.ToUnixTimeMilliseconds()), functions[i].Id, stored) { Origin = origin };
+            runs[i] = new RunRecord(Ulid.Shared.New(now.ToUnixTimeMilliseconds()), functions[i].Id, stored) { Origin = origin };
         }
         return new EventSubmission(stored, runs);
     }

@@ -34,10 +34,16 @@ public sealed class FanOutOptions
     /// <summary>Hosts only the functions declared in <typeparamref name="T"/> (may be combined with <see cref="OnlyFunctions"/>).</summary>
     /// <typeparam name="T">The class declaring the functions.</typeparam>
     /// <returns>These options.</returns>
-    public FanOutOptions OnlyFunctionsOf<T>()
+    public FanOutOptions OnlyFunctionsOf<T>() => OnlyFunctionsOf(typeof(T));
+
+    /// <summary>Hosts only the functions declared in <paramref name="declaringType"/>; for static classes, which cannot be type arguments.</summary>
+    /// <param name="declaringType">The class declaring the functions.</param>
+    /// <returns>These options.</returns>
+    public FanOutOptions OnlyFunctionsOf(Type declaringType)
     {
+        ArgumentNullException.ThrowIfNull(declaringType);
         onlyFunctionTypes ??= [];
-        onlyFunctionTypes.Add(typeof(T));
+        onlyFunctionTypes.Add(declaringType);
         return this;
     }
 

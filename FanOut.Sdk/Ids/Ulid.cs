@@ -6,20 +6,21 @@ namespace FanOut.Ids;
 /// Makes ULIDs (26 characters, Crockford base32): 48 bits of milliseconds then 80 random bits, so ids sort by time.
 /// Within one millisecond the random part is incremented, so ids made by one process are strictly increasing.
 /// </summary>
-internal static class Ulid
+internal sealed class Ulid
 {
     private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    private static readonly Lock Gate = new();
-    private static long lastMs = -1;
-    private static UInt128 lastRandom;
+    private readonly Lock gate = new();
+    private long lastMs = -1;
+    private UInt128 lastRandom;
 
-    public static string New(TimeProvider time) => New(time.GetUtcNow().ToUnixTimeMilliseconds());
+    /// <summary>The process's generator: one sequence, so ids made anywhere in the process increase.</summary>
+    public static Ulid Shared { get; } = new();
 
-    public static string New(long unixMs)
+    public string New(long unixMs)
     {
         UInt128 random;
         long ms;
-        lock (Gate)
+        lock (gate)
         {
             // A clock that steps back must not make ids go back: keep the last millisecond and count on.
             ms = Math.Max(unixMs, lastMs);

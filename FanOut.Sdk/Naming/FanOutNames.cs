@@ -1,7 +1,11 @@
 // This file is compiled into FanOut.Sdk and, linked, into FanOut.Generators: one grammar, checked at
 // compile time and at run time by the same code. Keep it free of anything netstandard2.0 lacks.
 #nullable enable
+#if FANOUT_GENERATOR
+namespace FanOut.Generators
+#else
 namespace FanOut
+#endif
 {
     /// <summary>
     /// FanOut's one grammar for event names and function ids, used by the attributes, by raw sends and by the HTTP API.

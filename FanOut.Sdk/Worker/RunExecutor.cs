@@ -54,38 +54,48 @@ internal sealed class RunExecutor(
         var scope = scopes.CreateAsyncScope();
         var context = new RunContext(run, function, scope.ServiceProvider, new Step(journal), attemptCts.Token);
 
+        // The deadline exists before the function starts, so no clock (real or fake) can pass it unnoticed.
+        var deadlineCts = CancellationTokenSource.CreateLinkedTokenSource(abandon);
+        var deadline = Task.Delay(timeout, time, deadlineCts.Token);
         var attempt = InvokeAsync(function, context);
         RunStatus status;
         object? output = null;
         Exception? error = null;
         bool orphaned = false;
-        try
+        if (await Task.WhenAny(attempt, deadline).ConfigureAwait(false) != attempt)
         {
-            output = await attempt.WaitAsync(timeout, time, abandon).ConfigureAwait(false);
-            status = RunStatus.Succeeded;
-        }
-        catch (TimeoutException) when (!attempt.IsCompleted)
-        {
-            status = RunStatus.TimedOut;
-            error = new FunctionTimeoutException($"Run {run.Id} of '{function.Id}' did not finish within its timeout of {timeout}; it was cancelled and marked timed out.");
             orphaned = true;
+            if (abandon.IsCancellationRequested)
+            {
+                status = RunStatus.Cancelled;
+                error = new OperationCanceledException($"Run {run.Id} of '{function.Id}' was still running when the host stopped waiting for it; it ignored its cancellation token.");
+            }
+            else
+            {
+                status = RunStatus.TimedOut;
+                error = new FunctionTimeoutException($"Run {run.Id} of '{function.Id}' did not finish within its timeout of {timeout}; it was cancelled and marked timed out.");
+            }
         }
-        catch (OperationCanceledException) when (abandon.IsCancellationRequested && !attempt.IsCompleted)
+        else
         {
-            status = RunStatus.Cancelled;
-            error = new OperationCanceledException($"Run {run.Id} of '{function.Id}' was still running when the host stopped waiting for it; it ignored its cancellation token.");
-            orphaned = true;
+            deadlineCts.Cancel();
+            try
+            {
+                output = await attempt.ConfigureAwait(false);
+                status = RunStatus.Succeeded;
+            }
+            catch (OperationCanceledException e) when (attemptCts.IsCancellationRequested)
+            {
+                status = RunStatus.Cancelled;
+                error = e;
+            }
+            catch (Exception e)
+            {
+                status = RunStatus.Failed;
+                error = e;
+            }
         }
-        catch (OperationCanceledException e) when (attemptCts.IsCancellationRequested)
-        {
-            status = RunStatus.Cancelled;
-            error = e;
-        }
-        catch (Exception e)
-        {
-            status = RunStatus.Failed;
-            error = e;
-        }
+        deadlineCts.Dispose();
 
         if (orphaned)
         {
