@@ -1,0 +1,41 @@
+using FanOut;
+using Signup.Contracts;
+
+namespace Signup;
+
+/// <summary>Everything that happens when a user signs up: five functions of one event, each independent of the others.</summary>
+public sealed class SignupFunctions(IEmailSender email, IStripe stripe, ICrm crm, IMailingList mailingList)
+{
+    [Function("send-welcome-email", Event = "app/user.signup")]
+    public async Task SendWelcomeEmail(UserSignup signup, Step step, CancellationToken ct)
+    {
+        await step.Run("send-email", () => email.SendAsync(signup.User.Email, "welcome", ct));
+    }
+
+    [Function("start-stripe-trial", Event = "app/user.signup")]
+    public async Task<Trial> StartStripeTrial(UserSignup signup, Step step, CancellationToken ct)
+    {
+        var customerId = await step.Run("create-customer", () => stripe.CreateCustomerAsync(signup.User.Email, ct));
+        var subscriptionId = await step.Run("create-subscription", () => stripe.CreateSubscriptionAsync(customerId, signup.Plan, 14, ct));
+        return new Trial(customerId, subscriptionId, 14);
+    }
+
+    [Function("add-to-crm", Event = "app/user.signup")]
+    public Task AddToCrm(Event<UserSignup> evt, CancellationToken ct) => crm.AddAsync(evt.Data.User.Id, evt.Data.User.Name, ct);
+
+    [Function("add-to-mailing-list", Event = "app/user.signup")]
+    public Task AddToMailingList(UserSignup signup, CancellationToken ct) => mailingList.SubscribeAsync(signup.User.Email, ct);
+}
+
+/// <summary>The Stripe trial that was started: the function's output, kept with its run.</summary>
+public sealed record Trial(string CustomerId, string SubscriptionId, int TrialDays);
+
+/// <summary>A static function works too; this one fails on purpose, and the four above are not disturbed.</summary>
+public static class TeamNotifications
+{
+    [Function("notify-team", Event = "app/user.signup")]
+    public static async Task NotifyTeam(UserSignup signup, Step step, CancellationToken ct)
+    {
+        await step.Run("post-to-slack", () => SlackWebhook.PostAsync("#signups", $"{signup.User.Name} signed up", ct));
+    }
+}
