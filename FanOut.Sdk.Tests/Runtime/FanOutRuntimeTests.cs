@@ -26,6 +26,7 @@ public sealed class FanOutRuntimeTests
         {
             o.OnlyFunctionsOf<IsolationFunctions>();
             o.TimeProvider = clock;
+            o.DefaultRetries = 0;
         });
         var key = Signals.NewKey();
 
@@ -44,11 +45,11 @@ public sealed class FanOutRuntimeTests
         Assert.Equal(RunStatus.Failed, byFunction["throws-synchronously"].Status);
         Assert.Equal("thrown before any task existed", byFunction["throws-synchronously"].Error!.Message);
         Assert.Equal(RunStatus.Failed, byFunction["faults"].Status);
-        Assert.IsType<InvalidOperationException>(byFunction["faults"].Error);
+        Assert.IsType<InvalidOperationException>(byFunction["faults"].Exception);
         Assert.Equal(RunStatus.Failed, byFunction["cancels-itself"].Status);
-        Assert.IsType<OperationCanceledException>(byFunction["cancels-itself"].Error);
+        Assert.IsType<OperationCanceledException>(byFunction["cancels-itself"].Exception);
         Assert.Equal(RunStatus.TimedOut, byFunction["ignores-cancellation"].Status);
-        Assert.IsType<FunctionTimeoutException>(byFunction["ignores-cancellation"].Error);
+        Assert.IsType<FunctionTimeoutException>(byFunction["ignores-cancellation"].Exception);
         Assert.Equal(RunStatus.Succeeded, byFunction["does-its-job"].Status);
         Assert.Equal("done " + key, byFunction["does-its-job"].GetOutput<string>());
     }
@@ -214,7 +215,7 @@ public sealed class FanOutRuntimeTests
         var result = (await app.WaitForRunsAsync(sent)).Single();
 
         Assert.Equal(RunStatus.Failed, result.Status);
-        var error = Assert.IsType<EventDataException>(result.Error);
+        var error = Assert.IsType<EventDataException>(result.Exception);
         Assert.Contains("Function 'record-order' received event 'test/order.placed'", error.Message);
         Assert.Contains("orderId", error.Message);
     }

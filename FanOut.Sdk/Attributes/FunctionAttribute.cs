@@ -25,6 +25,12 @@ public sealed class FunctionAttribute : Attribute
     public string? Event { get; set; }
 
     /// <summary>
+    /// How many times a failed step, or the function failing outside its steps, is retried; each step counts its own.
+    /// -1 (the default) takes <see cref="FanOutOptions.DefaultRetries"/> (4, so 5 attempts). 0 means no retries.
+    /// </summary>
+    public int Retries { get; set; } = -1;
+
+    /// <summary>
     /// How long one attempt may run, in seconds, before it is cancelled and marked timed out.
     /// Zero (the default) takes <see cref="FanOutOptions.DefaultTimeout"/>.
     /// </summary>

@@ -19,7 +19,7 @@ namespace FanOut.Client;
 internal sealed class FanOutClient(
     FunctionCatalog catalog,
     IFanOutStore store,
-    RunQueue queue,
+    WorkSignal signal,
     RunWaiters waiters,
     IOptions<FanOutOptions> options,
     ILogger<FanOutClient> logger) : IFanOutClient
@@ -123,8 +123,8 @@ internal sealed class FanOutClient(
             for (int r = 0; r < runs.Count; r++)
             {
                 refs[r] = new RunRef(runs[r].Id, runs[r].FunctionId);
-                queue.Enqueue(runs[r]);
             }
+            signal.Set();
             Log.EventAccepted(logger, evt.Name, evt.Id, runs.Count);
             results[i] = new SendResult(evt.Id, evt.Name, refs);
         }

@@ -14,20 +14,29 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Information, "Event '{EventName}' repeats deduplication key '{DeduplicationKey}' of event {FirstEventId}: no runs started")]
     public static partial void DuplicateEvent(ILogger logger, string eventName, string? deduplicationKey, string firstEventId);
 
-    [LoggerMessage(10, LogLevel.Debug, "Run {RunId} of '{FunctionId}' started")]
-    public static partial void RunStarted(ILogger logger, string runId, string functionId);
+    [LoggerMessage(10, LogLevel.Debug, "Run {RunId} of '{FunctionId}' started attempt {Attempt}")]
+    public static partial void RunStarted(ILogger logger, string runId, string functionId, int attempt);
 
     [LoggerMessage(11, LogLevel.Information, "Run {RunId} of '{FunctionId}' succeeded in {ElapsedMs:F1} ms")]
     public static partial void RunSucceeded(ILogger logger, string runId, string functionId, double elapsedMs);
 
-    [LoggerMessage(12, LogLevel.Error, "Run {RunId} of '{FunctionId}' failed after {ElapsedMs:F1} ms")]
-    public static partial void RunFailed(ILogger logger, Exception error, string runId, string functionId, double elapsedMs);
+    [LoggerMessage(12, LogLevel.Error, "Run {RunId} of '{FunctionId}' failed after {Attempts} attempt(s)")]
+    public static partial void RunFailed(ILogger logger, Exception error, string runId, string functionId, int attempts);
 
     [LoggerMessage(13, LogLevel.Warning, "Run {RunId} of '{FunctionId}' timed out after {Timeout}; its slot is freed")]
     public static partial void RunTimedOut(ILogger logger, string runId, string functionId, TimeSpan timeout);
 
-    [LoggerMessage(14, LogLevel.Warning, "Run {RunId} of '{FunctionId}' was cancelled: {Reason}")]
-    public static partial void RunCancelled(ILogger logger, string runId, string functionId, string reason);
+    [LoggerMessage(14, LogLevel.Warning, "Run {RunId} of '{FunctionId}' was released: {Reason}")]
+    public static partial void RunReleased(ILogger logger, string runId, string functionId, string reason);
+
+    [LoggerMessage(15, LogLevel.Warning, "Run {RunId} of '{FunctionId}' attempt {Attempt} failed; retrying at {DueAt:O}")]
+    public static partial void RunRetrying(ILogger logger, Exception error, string runId, string functionId, int attempt, DateTimeOffset dueAt);
+
+    [LoggerMessage(16, LogLevel.Warning, "Recovered {Count} run(s) left running by a process that ended without finishing them")]
+    public static partial void RunsRecovered(ILogger logger, int count);
+
+    [LoggerMessage(17, LogLevel.Error, "The FanOut worker could not claim runs from the store; trying again")]
+    public static partial void ClaimFailed(ILogger logger, Exception error);
 
     [LoggerMessage(20, LogLevel.Information, "FanOut worker started: {FunctionCount} function(s), at most {MaxConcurrentRuns} concurrent runs")]
     public static partial void WorkerStarted(ILogger logger, int functionCount, int maxConcurrentRuns);

@@ -18,6 +18,18 @@ public sealed class FanOutOptions
     /// </summary>
     public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How many times a failed step (or a function failing outside its steps) is retried. Default: 4 (5 attempts), as Inngest. Per function: <see cref="FunctionAttribute.Retries"/>.</summary>
+    public int DefaultRetries { get; set; } = 4;
+
+    /// <summary>The delay before the first retry; each further retry doubles it, up to <see cref="RetryMaxDelay"/>, with jitter. Default: 1 second.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest delay between retries. Default: 10 minutes.</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The largest step result, as JSON, that is stored. Default: 4 MiB, as Inngest. A larger result fails the step without retries.</summary>
+    public int MaxStepOutputBytes { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>The clock. Tests pass a fake one.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

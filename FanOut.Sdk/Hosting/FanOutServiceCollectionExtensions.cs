@@ -35,14 +35,14 @@ public static class FanOutServiceCollectionExtensions
         {
             optionsBuilder.Configure(configure);
         }
-        services.TryAddSingleton(static sp => new FunctionCatalog(FanOutModules.All, sp.GetRequiredService<IOptions<FanOutOptions>>().Value));
-        services.TryAddSingleton<IFanOutStore>(static sp => new InMemoryStore(sp.GetRequiredService<IOptions<FanOutOptions>>().Value.TimeProvider));
-        services.TryAddSingleton<RunQueue>();
+        services.TryAddSingleton(static sp => new FunctionCatalog(FanOutModules.All, Options(sp)));
+        services.TryAddSingleton<IFanOutStore>(static sp => new InMemoryStore(Options(sp).TimeProvider));
+        services.TryAddSingleton<WorkSignal>();
         services.TryAddSingleton(static sp => new RunWaiters(sp.GetRequiredService<IFanOutStore>()));
         services.TryAddSingleton<IFanOutClient>(static sp => new FanOutClient(
             sp.GetRequiredService<FunctionCatalog>(),
             sp.GetRequiredService<IFanOutStore>(),
-            sp.GetRequiredService<RunQueue>(),
+            sp.GetRequiredService<WorkSignal>(),
             sp.GetRequiredService<RunWaiters>(),
             sp.GetRequiredService<IOptions<FanOutOptions>>(),
             LoggerFor<FanOutClient>(sp)));
@@ -51,16 +51,19 @@ public static class FanOutServiceCollectionExtensions
             sp.GetRequiredService<IServiceScopeFactory>(),
             sp.GetRequiredService<IFanOutStore>(),
             sp.GetRequiredService<RunWaiters>(),
-            sp.GetRequiredService<IOptions<FanOutOptions>>(),
+            Options(sp),
             LoggerFor<RunExecutor>(sp)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, FanOutWorker>(static sp => new FanOutWorker(
-            sp.GetRequiredService<RunQueue>(),
+            sp.GetRequiredService<IFanOutStore>(),
             sp.GetRequiredService<RunExecutor>(),
             sp.GetRequiredService<FunctionCatalog>(),
-            sp.GetRequiredService<IOptions<FanOutOptions>>(),
+            sp.GetRequiredService<WorkSignal>(),
+            Options(sp),
             LoggerFor<FanOutWorker>(sp))));
         return new FanOutBuilder(services);
     }
+
+    private static FanOutOptions Options(IServiceProvider sp) => sp.GetRequiredService<IOptions<FanOutOptions>>().Value;
 
     // Logging is the host's to configure; without it FanOut stays silent rather than failing.
     private static ILogger<T> LoggerFor<T>(IServiceProvider sp) =>

@@ -45,6 +45,9 @@ public sealed class FunctionDescriptor
     /// <summary>The per-attempt timeout set on the attribute, or null for the configured default.</summary>
     public TimeSpan? Timeout { get; init; }
 
+    /// <summary>The retries set on the attribute, or null for the configured default.</summary>
+    public int? Retries { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"{Id} (on {EventName})";
 }

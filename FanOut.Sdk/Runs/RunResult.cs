@@ -34,8 +34,14 @@ public sealed class RunResult
     /// <summary>The function's output as JSON, for a succeeded function that returns a value.</summary>
     public ReadOnlyMemory<byte>? Output { get; init; }
 
-    /// <summary>Why the run failed, was cancelled or timed out.</summary>
-    public Exception? Error { get; init; }
+    /// <summary>Why the run failed, was cancelled or timed out, as stored.</summary>
+    public RunError? Error { get; init; }
+
+    /// <summary>The exception itself, when the run ended in this process (null for a result read back from a store).</summary>
+    public Exception? Exception { get; init; }
+
+    /// <summary>How many attempts the run took (1 when nothing was retried).</summary>
+    public int Attempts { get; init; } = 1;
 
     /// <summary>When the last attempt started.</summary>
     public DateTimeOffset StartedAt { get; init; }
@@ -43,7 +49,7 @@ public sealed class RunResult
     /// <summary>When the run finished.</summary>
     public DateTimeOffset FinishedAt { get; init; }
 
-    /// <summary>The steps of the last attempt, in the order they started.</summary>
+    /// <summary>The run's steps, in the order they first started.</summary>
     public IReadOnlyList<StepResult> Steps { get; init; } = [];
 
     /// <summary>Reads the output as <typeparamref name="T"/>.</summary>
@@ -58,5 +64,5 @@ public sealed class RunResult
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"{FunctionId} {RunId}: {Status}" + (Error is null ? "" : $" ({Error.GetType().Name}: {Error.Message})");
+    public override string ToString() => $"{FunctionId} {RunId}: {Status}" + (Error is null ? "" : $" ({Error})");
 }

@@ -1,9 +1,9 @@
 namespace FanOut;
 
-/// <summary>Where a run is in its life.</summary>
+/// <summary>Where a run is in its life: queued → running → succeeded, failed, cancelled or timed out, with retries going back to queued.</summary>
 public enum RunStatus
 {
-    /// <summary>Accepted, waiting for a worker.</summary>
+    /// <summary>Accepted (or waiting for its next attempt), waiting for a worker.</summary>
     Queued,
 
     /// <summary>An attempt is executing.</summary>
@@ -12,10 +12,10 @@ public enum RunStatus
     /// <summary>Finished; its output is kept.</summary>
     Succeeded,
 
-    /// <summary>Finished with an error.</summary>
+    /// <summary>Finished with an error: its retries ran out, or the error was not retriable.</summary>
     Failed,
 
-    /// <summary>Stopped on request, or by the host's shutdown, before it finished.</summary>
+    /// <summary>Stopped before it finished: on request, or by a host that could not keep it (the in-memory store at shutdown).</summary>
     Cancelled,
 
     /// <summary>An attempt ran past its timeout.</summary>

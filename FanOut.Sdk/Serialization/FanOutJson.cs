@@ -24,7 +24,7 @@ public static class FanOutJson
     public static void AddResolver(IJsonTypeInfoResolver resolver) => Resolver.Add(resolver);
 
     /// <summary>The metadata of <typeparamref name="T"/>, from the generated modules.</summary>
-    /// <exception cref="InvalidOperationException">No generated module serializes <typeparamref name="T"/>.</exception>
+    /// <exception cref="MissingSerializerException">No generated module serializes <typeparamref name="T"/>.</exception>
     public static JsonTypeInfo<T> GetTypeInfo<T>()
     {
         if (typeof(T) == typeof(JsonElement))
@@ -35,7 +35,7 @@ public static class FanOutJson
     }
 
     /// <summary>The metadata of <paramref name="type"/>, from the generated modules.</summary>
-    /// <exception cref="InvalidOperationException">No generated module serializes <paramref name="type"/>.</exception>
+    /// <exception cref="MissingSerializerException">No generated module serializes <paramref name="type"/>.</exception>
     public static JsonTypeInfo GetTypeInfo(Type type)
     {
         try
@@ -44,7 +44,7 @@ public static class FanOutJson
         }
         catch (NotSupportedException e)
         {
-            throw new InvalidOperationException(
+            throw new MissingSerializerException(
                 $"FanOut has no serializer for '{type.FullName}'. Serializers are generated for event payloads, function outputs " +
                 "and step results in projects that reference FanOut.Sdk; check that the project declaring the type references it.", e);
         }
@@ -64,11 +64,13 @@ public static class FanOutJson
     /// <summary>Asks each registered module in turn; modules register before any serialization happens.</summary>
     private sealed class ModuleResolver : IJsonTypeInfoResolver
     {
+        private static readonly BuiltInTypes BuiltIns = new();
+        private readonly Lock gate = new();
         private IJsonTypeInfoResolver[] resolvers = [];
 
         public void Add(IJsonTypeInfoResolver resolver)
         {
-            lock (this)
+            lock (gate)
             {
                 Volatile.Write(ref resolvers, [.. resolvers, resolver]);
             }
@@ -83,7 +85,16 @@ public static class FanOutJson
                     return info;
                 }
             }
-            return null;
+            return BuiltIns.GetTypeInfo(type, options);
         }
+    }
+}
+
+/// <summary>FanOut was asked to serialize a type for which no serializer was generated. Retrying cannot help; the fix is in the build.</summary>
+public sealed class MissingSerializerException : InvalidOperationException
+{
+    /// <summary>Creates the exception.</summary>
+    public MissingSerializerException(string message, Exception? innerException = null) : base(message, innerException)
+    {
     }
 }

@@ -1,88 +1,133 @@
 using System.Diagnostics;
+using FanOut.Stores;
 
 namespace FanOut;
 
 /// <summary>
-/// The step tool of one run. Each <see cref="Run{T}(string, Func{Task{T}})"/> is a unit of work with a stable id:
-/// its outcome is recorded in the run's journal, which is what a durable store memoizes so that a retry or a replay runs
-/// only the steps that did not finish.
+/// The step tool of one run. A step is a unit of work with a stable id whose outcome is memoized: a run is executed from
+/// the top on every attempt, and a step that already succeeded (in an earlier attempt, or before a crash) returns its
+/// stored result without running again. Only the steps that did not finish run.
 /// </summary>
 /// <remarks>
-/// Step ids must be stable from one attempt to the next (use constants). An id used again within one run, as in a
-/// loop, becomes <c>id:1</c>, <c>id:2</c>, … in order of use, as in Inngest. Steps may run in parallel: start several
-/// and await them with <see cref="Task.WhenAll(Task[])"/>.
-/// There is deliberately no <c>Run&lt;T&gt;(id, Func&lt;T&gt;)</c>: with it, <c>() =&gt; SendAsync()</c> would bind
-/// <c>T = Task</c> and record a task instead of its result.
+/// <para>Code outside steps runs again on every attempt, so it must be deterministic: read the clock, make ids or call
+/// services inside steps.</para>
+/// <para>Step ids must be stable across attempts (use constants). An id used again within one run, as in a loop, becomes
+/// <c>id:1</c>, <c>id:2</c>, … in order of use, as in Inngest. Steps may run in parallel: start several and await them
+/// with <see cref="Task.WhenAll(Task[])"/>.</para>
+/// <para>A failing step is retried on a later attempt of the run (its own retries count, with backoff); while retries
+/// remain, <c>Run</c> ends the attempt by throwing <see cref="AttemptInterruptedException"/>, which must not be caught.
+/// When they run out, <c>Run</c> throws <see cref="StepFailedException"/>, which may be caught.</para>
+/// <para>There is deliberately no <c>Run&lt;T&gt;(id, Func&lt;T&gt;)</c>: with it, <c>() =&gt; SendAsync()</c> would bind
+/// <c>T = Task</c> and memoize a task instead of its result.</para>
 /// </remarks>
 public sealed class Step
 {
     private readonly StepJournal journal;
+    private readonly TimeProvider time;
 
-    internal Step(StepJournal journal) => this.journal = journal;
+    internal Step(StepJournal journal, TimeProvider time)
+    {
+        this.journal = journal;
+        this.time = time;
+    }
 
-    /// <summary>Runs a step that produces a value, and returns it.</summary>
-    /// <typeparam name="T">The result type.</typeparam>
-    /// <param name="id">The step id, stable across attempts.</param>
+    /// <summary>Runs a step that produces a value and returns it, or returns its memoized value.</summary>
+    /// <typeparam name="T">The result type; its serializer is generated.</typeparam>
+    /// <param name="id">The step id, a constant.</param>
     /// <param name="body">The work.</param>
     /// <returns>The step's result.</returns>
     public Task<T> Run<T>(string id, Func<Task<T>> body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var entry = journal.Begin(id);
-        return Execute(entry, body);
+        var uniqueId = journal.Reserve(id);
+        var memo = journal.Memo(uniqueId);
+        if (memo?.Status == StepStatus.Succeeded)
+        {
+            return Task.FromResult(StepJournal.Read<T>(memo));
+        }
+        if (Unavailable(uniqueId, memo) is { } error)
+        {
+            return Task.FromException<T>(error);
+        }
+        return Execute(uniqueId, (memo?.Attempts ?? 0) + 1, body);
     }
 
-    /// <summary>Runs a step that produces no value.</summary>
-    /// <param name="id">The step id, stable across attempts.</param>
+    /// <summary>Runs a step that produces no value, unless it already succeeded.</summary>
+    /// <param name="id">The step id, a constant.</param>
     /// <param name="body">The work.</param>
     /// <returns>A task that completes when the step has.</returns>
     public Task Run(string id, Func<Task> body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var entry = journal.Begin(id);
-        return Execute(entry, body);
+        var uniqueId = journal.Reserve(id);
+        var memo = journal.Memo(uniqueId);
+        if (memo?.Status == StepStatus.Succeeded)
+        {
+            return Task.CompletedTask;
+        }
+        if (Unavailable(uniqueId, memo) is { } error)
+        {
+            return Task.FromException(error);
+        }
+        return Execute(uniqueId, (memo?.Attempts ?? 0) + 1, body);
     }
 
-    private async Task<T> Execute<T>(StepEntry entry, Func<Task<T>> body)
+    private Exception? Unavailable(string uniqueId, StepState? memo)
     {
-        using var activity = StepActivity(entry);
+        if (memo?.Status == StepStatus.Failed)
+        {
+            return new StepFailedException(uniqueId, memo.Error!);
+        }
+        // Once an attempt is interrupted, no further step may start in it, even if user code swallowed the signal.
+        return journal.Interrupted;
+    }
+
+    private async Task<T> Execute<T>(string uniqueId, int attempt, Func<Task<T>> body)
+    {
+        using var activity = StepActivity(uniqueId, attempt);
+        var startedAt = time.GetUtcNow();
+        journal.Started(uniqueId, attempt, startedAt);
+        byte[] output;
+        T result;
         try
         {
-            var result = await body().ConfigureAwait(false);
-            journal.Succeed(entry, result);
-            return result;
+            result = await body().ConfigureAwait(false);
+            output = journal.Write(uniqueId, result);
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not AttemptInterruptedException)
         {
-            journal.Fail(entry, e);
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-            throw;
+            throw await journal.FailAsync(uniqueId, attempt, startedAt, e).ConfigureAwait(false);
         }
+        await journal.SucceedAsync(uniqueId, attempt, startedAt, output).ConfigureAwait(false);
+        return result;
     }
 
-    private async Task Execute(StepEntry entry, Func<Task> body)
+    private async Task Execute(string uniqueId, int attempt, Func<Task> body)
     {
-        using var activity = StepActivity(entry);
+        using var activity = StepActivity(uniqueId, attempt);
+        var startedAt = time.GetUtcNow();
+        journal.Started(uniqueId, attempt, startedAt);
         try
         {
             await body().ConfigureAwait(false);
-            journal.Succeed<object?>(entry, null);
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not AttemptInterruptedException)
         {
-            journal.Fail(entry, e);
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-            throw;
+            throw await journal.FailAsync(uniqueId, attempt, startedAt, e).ConfigureAwait(false);
         }
+        await journal.SucceedAsync(uniqueId, attempt, startedAt, null).ConfigureAwait(false);
     }
 
-    private Activity? StepActivity(StepEntry entry)
+    private Activity? StepActivity(string uniqueId, int attempt)
     {
         var activity = Diagnostics.FanOutTelemetry.Source.StartActivity("fanout.step");
         if (activity is not null)
         {
             activity.SetTag("fanout.run.id", journal.RunId);
-            activity.SetTag("fanout.step.id", entry.Id);
+            activity.SetTag("fanout.step.id", uniqueId);
+            activity.SetTag("fanout.step.attempt", attempt);
         }
         return activity;
     }

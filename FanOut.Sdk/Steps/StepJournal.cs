@@ -1,25 +1,55 @@
+using System.Text.Json;
+using FanOut.Serialization;
+using FanOut.Stores;
+
 namespace FanOut;
 
 /// <summary>
-/// The record of one run's steps: their unique ids (with <c>:n</c> suffixes for repeats), outcomes and timings.
-/// Thread-safe, because parallel steps begin and end concurrently.
+/// One attempt's view of a run's steps: the memo handed over by the store (what earlier attempts finished), the unique
+/// ids of this attempt's steps (<c>id</c>, <c>id:1</c>, … for repeats), and whether this attempt has been interrupted.
+/// Every finished step is saved to the store before the function sees its result. Thread-safe: parallel steps begin and
+/// end concurrently.
 /// </summary>
 internal sealed class StepJournal
 {
     private readonly Lock gate = new();
-    private readonly TimeProvider time;
     private readonly Dictionary<string, int> uses = new(StringComparer.Ordinal);
-    private readonly List<StepEntry> entries = [];
 
-    public StepJournal(string runId, TimeProvider time)
+    // Insertion-ordered: memoized steps in stored order, then steps first seen in this attempt.
+    private readonly Dictionary<string, StepResult> states = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StepState> memo = new(StringComparer.Ordinal);
+    private readonly IFanOutStore store;
+    private readonly RetryPolicy retryPolicy;
+    private readonly TimeProvider time;
+    private readonly int retries;
+    private readonly int maxOutputBytes;
+    private AttemptInterruptedException? interruption;
+
+    public StepJournal(string runId, IReadOnlyList<StepState> memoized, IFanOutStore store, RetryPolicy retryPolicy, TimeProvider time, int retries, int maxOutputBytes, CancellationToken attemptToken)
     {
         RunId = runId;
+        this.store = store;
+        this.retryPolicy = retryPolicy;
         this.time = time;
+        this.retries = retries;
+        this.maxOutputBytes = maxOutputBytes;
+        AttemptToken = attemptToken;
+        foreach (var step in memoized)
+        {
+            memo[step.Id] = step;
+            states[step.Id] = ToResult(step);
+        }
     }
 
     public string RunId { get; }
 
-    public StepEntry Begin(string id)
+    public CancellationToken AttemptToken { get; }
+
+    /// <summary>When this attempt was interrupted for a retry: when the retry is due and why.</summary>
+    public (DateTimeOffset DueAt, RunError Error)? Interruption { get; private set; }
+
+    /// <summary>Gives the step its unique id in this attempt: the id itself, then <c>id:1</c>, <c>id:2</c>, … for repeats.</summary>
+    public string Reserve(string id)
     {
         if (string.IsNullOrEmpty(id))
         {
@@ -27,39 +57,97 @@ internal sealed class StepJournal
         }
         lock (gate)
         {
-            string unique;
             if (uses.TryGetValue(id, out var count))
             {
-                unique = id + ":" + count;
                 uses[id] = count + 1;
+                return id + ":" + count;
             }
-            else
+            uses[id] = 1;
+            return id;
+        }
+    }
+
+    public StepState? Memo(string uniqueId)
+    {
+        lock (gate)
+        {
+            return memo.GetValueOrDefault(uniqueId);
+        }
+    }
+
+    public AttemptInterruptedException? Interrupted
+    {
+        get
+        {
+            lock (gate)
             {
-                unique = id;
-                uses[id] = 1;
+                return interruption;
             }
-            var entry = new StepEntry(unique, time.GetUtcNow());
-            entries.Add(entry);
-            return entry;
         }
     }
 
-    public void Succeed<T>(StepEntry entry, T result)
+    public void Started(string uniqueId, int attempt, DateTimeOffset at)
     {
         lock (gate)
         {
-            entry.Status = StepStatus.Succeeded;
-            entry.FinishedAt = time.GetUtcNow();
+            states[uniqueId] = new StepResult(uniqueId, StepStatus.Running, attempt, at, null, null);
         }
     }
 
-    public void Fail(StepEntry entry, Exception error)
+    public static T Read<T>(StepState state) =>
+        state.Output is { } json ? JsonSerializer.Deserialize(json.Span, FanOutJson.GetTypeInfo<T>())! : default!;
+
+    /// <summary>Serializes a step's result, within the size limit.</summary>
+    public byte[] Write<T>(string uniqueId, T value)
     {
+        var json = JsonSerializer.SerializeToUtf8Bytes(value, FanOutJson.GetTypeInfo<T>());
+        if (json.Length > maxOutputBytes)
+        {
+            throw new NonRetriableException(
+                $"Step '{uniqueId}' of run {RunId} returned {json.Length:N0} bytes of JSON; the limit is {maxOutputBytes:N0} " +
+                "(FanOutOptions.MaxStepOutputBytes). Return less (an id or a URL to the data, say) or raise the limit.");
+        }
+        return json;
+    }
+
+    public async Task SucceedAsync(string uniqueId, int attempt, DateTimeOffset startedAt, ReadOnlyMemory<byte>? output)
+    {
+        var state = new StepState(uniqueId, StepStatus.Succeeded, attempt, output, null, startedAt, time.GetUtcNow());
+        await store.SaveStepAsync(RunId, state, CancellationToken.None).ConfigureAwait(false);
+        Record(state);
+    }
+
+    /// <summary>
+    /// Records a failed attempt of a step and returns what the function must see: a <see cref="StepFailedException"/>
+    /// when the step failed for good, or the interruption that ends this attempt until its retry is due.
+    /// </summary>
+    public async Task<Exception> FailAsync(string uniqueId, int attempt, DateTimeOffset startedAt, Exception error)
+    {
+        if (AttemptToken.IsCancellationRequested && error is OperationCanceledException)
+        {
+            // The attempt itself is ending (timeout, shutdown): not the step's failure, nothing to record.
+            return error;
+        }
+        var now = time.GetUtcNow();
+        var runError = RunError.From(error);
+        bool final = RetryPolicy.IsFinal(error) || attempt > retries;
+        var state = new StepState(uniqueId, final ? StepStatus.Failed : StepStatus.Retrying, attempt, null, runError, startedAt, now);
+        await store.SaveStepAsync(RunId, state, CancellationToken.None).ConfigureAwait(false);
+        Record(state);
+        if (final)
+        {
+            return new StepFailedException(uniqueId, runError, error);
+        }
+        var dueAt = retryPolicy.NextAttempt(now, attempt, error);
         lock (gate)
         {
-            entry.Status = StepStatus.Failed;
-            entry.Error = error;
-            entry.FinishedAt = time.GetUtcNow();
+            if (interruption is null || dueAt < Interruption!.Value.DueAt)
+            {
+                Interruption = (dueAt, runError);
+            }
+            interruption ??= new AttemptInterruptedException(
+                $"Run {RunId}: step '{uniqueId}' failed (attempt {attempt} of {retries + 1}) and will be retried; this attempt of the run ends here. Do not catch this exception.");
+            return interruption;
         }
     }
 
@@ -67,22 +155,18 @@ internal sealed class StepJournal
     {
         lock (gate)
         {
-            var results = new StepResult[entries.Count];
-            for (int i = 0; i < entries.Count; i++)
-            {
-                var e = entries[i];
-                results[i] = new StepResult(e.Id, e.Status, e.StartedAt, e.FinishedAt, e.Error);
-            }
-            return results;
+            return [.. states.Values];
         }
     }
-}
 
-internal sealed class StepEntry(string id, DateTimeOffset startedAt)
-{
-    public string Id { get; } = id;
-    public DateTimeOffset StartedAt { get; } = startedAt;
-    public DateTimeOffset? FinishedAt { get; set; }
-    public StepStatus Status { get; set; } = StepStatus.Running;
-    public Exception? Error { get; set; }
+    private void Record(StepState state)
+    {
+        lock (gate)
+        {
+            memo[state.Id] = state;
+            states[state.Id] = ToResult(state);
+        }
+    }
+
+    private static StepResult ToResult(StepState s) => new(s.Id, s.Status, s.Attempts, s.StartedAt, s.FinishedAt, s.Error);
 }

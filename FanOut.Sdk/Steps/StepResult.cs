@@ -1,22 +1,26 @@
 namespace FanOut;
 
-/// <summary>The outcome of a step.</summary>
+/// <summary>Where a step is.</summary>
 public enum StepStatus
 {
-    /// <summary>Started, not finished.</summary>
+    /// <summary>Started in this attempt, not finished.</summary>
     Running,
 
-    /// <summary>Finished with a result.</summary>
+    /// <summary>Finished with a result, which is memoized: later attempts and replays return it without running the step.</summary>
     Succeeded,
 
-    /// <summary>Threw.</summary>
+    /// <summary>An attempt of the step failed and it will be tried again.</summary>
+    Retrying,
+
+    /// <summary>Failed for good (retries exhausted, or not retriable); later attempts see the same failure without running it.</summary>
     Failed,
 }
 
 /// <summary>One step of a run, as recorded.</summary>
 /// <param name="Id">The unique step id within the run (repeats carry <c>:n</c>).</param>
-/// <param name="Status">Its outcome.</param>
-/// <param name="StartedAt">When it started.</param>
-/// <param name="FinishedAt">When it finished, if it did.</param>
-/// <param name="Error">What it threw, if it failed.</param>
-public sealed record StepResult(string Id, StepStatus Status, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, Exception? Error);
+/// <param name="Status">Where it is.</param>
+/// <param name="Attempts">How many times its body ran.</param>
+/// <param name="StartedAt">When its last attempt started.</param>
+/// <param name="FinishedAt">When its last attempt finished, if it did.</param>
+/// <param name="Error">Why its last attempt failed, if it did.</param>
+public sealed record StepResult(string Id, StepStatus Status, int Attempts, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, RunError? Error);

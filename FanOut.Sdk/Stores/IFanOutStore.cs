@@ -3,25 +3,64 @@ using FanOut.Runs;
 namespace FanOut.Stores;
 
 /// <summary>
-/// Where events, runs and their outcomes are kept. The engine knows no database: a store implements this contract,
-/// and one contract test suite runs against every store.
+/// Where events, runs, memoized steps and outcomes are kept. The engine knows no database: a store implements this
+/// contract, and one contract test suite (FanOut.Sdk.Tests, <c>StoreContract</c>) runs against every store.
 /// </summary>
+/// <remarks>
+/// The life of a run in a store: <see cref="AcceptAsync"/> creates it queued and due at once; <see cref="ClaimAsync"/>
+/// hands it to one worker (running); the worker saves each finished step with <see cref="SaveStepAsync"/>; the attempt
+/// ends with <see cref="RetryAsync"/> (queued again, due later), <see cref="ReleaseAsync"/> (the host stopped) or
+/// <see cref="FinishAsync"/> (succeeded, failed, cancelled, timed out). <see cref="RecoverAsync"/> puts back runs left
+/// running by a process that died.
+/// </remarks>
 public interface IFanOutStore
 {
     /// <summary>
-    /// Stores a batch of events with the runs they start, all or nothing. An event whose deduplication key was already
-    /// accepted within the deduplication window is not stored again and starts no runs.
+    /// Stores a batch of events with the runs they start, in one transaction: all or nothing. An event whose
+    /// deduplication key was accepted within the deduplication window is not stored again and starts no runs.
+    /// Returns only once the batch is durable (as durable as the store's setting).
     /// </summary>
-    /// <param name="batch">The events, each with its runs.</param>
-    /// <param name="cancellationToken">Cancels before anything is stored.</param>
-    /// <returns>One outcome per event, in order.</returns>
     ValueTask<IReadOnlyList<AcceptOutcome>> AcceptAsync(IReadOnlyList<EventSubmission> batch, CancellationToken cancellationToken);
 
-    /// <summary>Records the outcome of a finished run.</summary>
-    ValueTask RecordResultAsync(RunResult result, CancellationToken cancellationToken);
+    /// <summary>
+    /// Claims up to <paramref name="max"/> queued runs that are due, oldest due first, and marks them running. Each comes
+    /// with its event, its attempt count and its memoized steps. Also says when the next queued run is due.
+    /// </summary>
+    ValueTask<ClaimResult> ClaimAsync(int max, CancellationToken cancellationToken);
 
-    /// <summary>The outcome of a finished run, or null while it has not finished (or is unknown).</summary>
+    /// <summary>Records the outcome of one attempt of a step (the memo). Returns once it is durable.</summary>
+    ValueTask SaveStepAsync(string runId, StepState step, CancellationToken cancellationToken);
+
+    /// <summary>Ends a claimed run's attempt with a retry: queued again, due at <paramref name="dueAt"/>.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="failures">How many attempts failed outside any step so far (they count towards the function's retries; a step's retries are counted in its memo).</param>
+    /// <param name="dueAt">When the next attempt may start.</param>
+    /// <param name="error">Why the attempt ended.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError error, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Gives back a claimed run whose attempt the host stopped. A durable store queues it again (it resumes, with its
+    /// memoized steps, when a worker next starts); a store that cannot outlive the process ends it as cancelled and
+    /// returns that result.
+    /// </summary>
+    ValueTask<RunResult?> ReleaseAsync(string runId, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Records a run's final outcome. The run will not be claimed again.</summary>
+    ValueTask FinishAsync(RunResult result, CancellationToken cancellationToken);
+
+    /// <summary>The outcome of a finished run, or null while it has not finished (or is unknown, or was pruned).</summary>
     ValueTask<RunResult?> GetResultAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Queues again every run left running by a process that ended without finishing it (a crash). Called by the worker
+    /// when it starts. Returns how many runs were recovered.
+    /// </summary>
+    ValueTask<int> RecoverAsync(CancellationToken cancellationToken);
+
+    /// <summary>Removes finished runs (with their steps and events no run needs) and deduplication keys older than the retention settings.</summary>
+    /// <returns>How many runs were removed.</returns>
+    ValueTask<int> PruneAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>An event to accept and the runs it starts.</summary>
@@ -33,3 +72,32 @@ public sealed record EventSubmission(StoredEvent Event, IReadOnlyList<RunRecord>
 /// <param name="EventId">The id of the stored event: the submitted one, or for a duplicate the id of the event first accepted with that key.</param>
 /// <param name="Duplicate">True when the deduplication key had been seen: nothing was stored and no run started.</param>
 public readonly record struct AcceptOutcome(string EventId, bool Duplicate);
+
+/// <summary>Runs handed to a worker, and when the next queued run is due.</summary>
+/// <param name="Runs">The claimed runs.</param>
+/// <param name="NextDueAt">When the earliest run still queued is due, or null when none is queued.</param>
+public sealed record ClaimResult(IReadOnlyList<ClaimedRun> Runs, DateTimeOffset? NextDueAt);
+
+/// <summary>A run handed to a worker.</summary>
+/// <param name="Run">The run and its event.</param>
+/// <param name="Attempt">The number of this attempt: 1 for a fresh run; the claim counts it.</param>
+/// <param name="Failures">How many earlier attempts failed outside any step.</param>
+/// <param name="Steps">Its memoized steps.</param>
+public sealed record ClaimedRun(RunRecord Run, int Attempt, int Failures, IReadOnlyList<StepState> Steps);
+
+/// <summary>A step's memo: its latest recorded state.</summary>
+/// <param name="Id">The unique step id within the run.</param>
+/// <param name="Status">Succeeded, Retrying or Failed.</param>
+/// <param name="Attempts">How many times its body ran.</param>
+/// <param name="Output">The result as JSON, for a succeeded step that returns a value.</param>
+/// <param name="Error">The last error, for a step that failed.</param>
+/// <param name="StartedAt">When its last attempt started.</param>
+/// <param name="FinishedAt">When its last attempt finished.</param>
+public sealed record StepState(
+    string Id,
+    StepStatus Status,
+    int Attempts,
+    ReadOnlyMemory<byte>? Output,
+    RunError? Error,
+    DateTimeOffset StartedAt,
+    DateTimeOffset FinishedAt);

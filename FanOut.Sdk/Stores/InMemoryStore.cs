@@ -1,20 +1,22 @@
-using System.Collections.Concurrent;
 using FanOut.Runs;
 
 namespace FanOut.Stores;
 
 /// <summary>
-/// The default store: everything in this process's memory. Fast, and gone when the process ends. Finished runs are
-/// kept for <see cref="InMemoryStoreOptions.FinishedRunRetention"/> and deduplication keys for
-/// <see cref="InMemoryStoreOptions.DeduplicationWindow"/>, so memory does not grow without bound.
+/// A store in this process's memory: fast, and gone when the process ends (a run the host stops is cancelled, not
+/// resumed). Finished runs are kept for <see cref="InMemoryStoreOptions.FinishedRunRetention"/> and deduplication keys
+/// for <see cref="InMemoryStoreOptions.DeduplicationWindow"/>, so memory does not grow without bound.
 /// </summary>
 public sealed class InMemoryStore : IFanOutStore
 {
-    private readonly Lock acceptGate = new();
+    private readonly Lock gate = new();
     private readonly Dictionary<string, (string EventId, long AcceptedMs)> dedupKeys = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (RunResult Result, long FinishedMs)> results = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ActiveRun> active = new(StringComparer.Ordinal);
+    private readonly PriorityQueue<ActiveRun, (long DueMs, long Sequence)> due = new();
+    private readonly Dictionary<string, (RunResult Result, long FinishedMs)> finished = new(StringComparer.Ordinal);
     private readonly TimeProvider time;
     private readonly InMemoryStoreOptions options;
+    private long sequence;
     private long nextPruneMs;
 
     /// <summary>Creates an empty store.</summary>
@@ -24,16 +26,32 @@ public sealed class InMemoryStore : IFanOutStore
         this.options = options ?? new InMemoryStoreOptions();
     }
 
+    /// <summary>How many finished runs are kept now.</summary>
+    public int FinishedRunCount
+    {
+        get
+        {
+            lock (gate)
+            {
+                return finished.Count;
+            }
+        }
+    }
+
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<AcceptOutcome>> AcceptAsync(IReadOnlyList<EventSubmission> batch, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var outcomes = new AcceptOutcome[batch.Count];
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = NowMs();
         var windowMs = (long)options.DeduplicationWindow.TotalMilliseconds;
-        lock (acceptGate)
+        lock (gate)
         {
-            PruneIfDue(now);
+            if (now >= nextPruneMs)
+            {
+                PruneLocked(now);
+            }
+            // Duplicates are decided first, so a batch repeating a key within itself starts runs once.
             for (int i = 0; i < batch.Count; i++)
             {
                 var evt = batch[i].Event;
@@ -47,31 +65,157 @@ public sealed class InMemoryStore : IFanOutStore
                     dedupKeys[key] = (evt.Id, now);
                 }
                 outcomes[i] = new AcceptOutcome(evt.Id, Duplicate: false);
+                foreach (var run in batch[i].Runs)
+                {
+                    var entry = new ActiveRun(run) { DueMs = now };
+                    active.Add(run.Id, entry);
+                    due.Enqueue(entry, (now, sequence++));
+                }
             }
         }
         return ValueTask.FromResult<IReadOnlyList<AcceptOutcome>>(outcomes);
     }
 
     /// <inheritdoc />
-    public ValueTask RecordResultAsync(RunResult result, CancellationToken cancellationToken)
+    public ValueTask<ClaimResult> ClaimAsync(int max, CancellationToken cancellationToken)
     {
-        results[result.RunId] = (result, time.GetUtcNow().ToUnixTimeMilliseconds());
+        var now = NowMs();
+        List<ClaimedRun>? claimed = null;
+        DateTimeOffset? nextDue = null;
+        lock (gate)
+        {
+            while (due.TryPeek(out var entry, out var priority))
+            {
+                if (entry.Status != RunStatus.Queued || entry.DueMs != priority.DueMs)
+                {
+                    due.Dequeue(); // stale: finished, or rescheduled with a newer entry
+                    continue;
+                }
+                if (priority.DueMs > now)
+                {
+                    nextDue = DateTimeOffset.FromUnixTimeMilliseconds(priority.DueMs);
+                    break;
+                }
+                if ((claimed?.Count ?? 0) == max)
+                {
+                    nextDue = DateTimeOffset.FromUnixTimeMilliseconds(priority.DueMs);
+                    break;
+                }
+                due.Dequeue();
+                entry.Status = RunStatus.Running;
+                entry.Attempts++;
+                (claimed ??= []).Add(new ClaimedRun(entry.Run, entry.Attempts, entry.Failures, [.. entry.Steps.Values]));
+            }
+        }
+        return ValueTask.FromResult(new ClaimResult(claimed is null ? [] : claimed, nextDue));
+    }
+
+    /// <inheritdoc />
+    public ValueTask SaveStepAsync(string runId, StepState step, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            Running(runId).Steps[step.Id] = step;
+        }
         return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
-    public ValueTask<RunResult?> GetResultAsync(string runId, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(results.TryGetValue(runId, out var entry) ? entry.Result : null);
-
-    /// <summary>How many finished runs are kept now (for tests and diagnostics).</summary>
-    public int FinishedRunCount => results.Count;
-
-    private void PruneIfDue(long now)
+    public ValueTask RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError error, CancellationToken cancellationToken)
     {
-        if (now < nextPruneMs)
+        lock (gate)
         {
-            return;
+            var entry = Running(runId);
+            entry.Status = RunStatus.Queued;
+            entry.Failures = failures;
+            entry.DueMs = dueAt.ToUnixTimeMilliseconds();
+            due.Enqueue(entry, (entry.DueMs, sequence++));
         }
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<RunResult?> ReleaseAsync(string runId, string reason, CancellationToken cancellationToken)
+    {
+        // Nothing here outlives the process, so a released run could never resume: it ends, cancelled, saying why.
+        RunResult result;
+        lock (gate)
+        {
+            var entry = Running(runId);
+            var now = time.GetUtcNow();
+            result = new RunResult(runId, entry.Run.FunctionId, entry.Run.Event.Id, entry.Run.Event.Name, RunStatus.Cancelled)
+            {
+                Error = new RunError(typeof(OperationCanceledException).FullName!, reason, null),
+                Attempts = entry.Attempts,
+                StartedAt = now,
+                FinishedAt = now,
+                Steps = StepResults(entry),
+            };
+            FinishLocked(result);
+        }
+        return ValueTask.FromResult<RunResult?>(result);
+    }
+
+    /// <inheritdoc />
+    public ValueTask FinishAsync(RunResult result, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            FinishLocked(result);
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<RunResult?> GetResultAsync(string runId, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            return ValueTask.FromResult(finished.TryGetValue(runId, out var entry) ? entry.Result : null);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<int> RecoverAsync(CancellationToken cancellationToken) => ValueTask.FromResult(0);
+
+    /// <inheritdoc />
+    public ValueTask<int> PruneAsync(CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            return ValueTask.FromResult(PruneLocked(NowMs()));
+        }
+    }
+
+    private long NowMs() => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private ActiveRun Running(string runId) =>
+        active.TryGetValue(runId, out var entry) && entry.Status == RunStatus.Running
+            ? entry
+            : throw new InvalidOperationException($"Run {runId} is not running in this store; it was never claimed, or it has finished.");
+
+    private void FinishLocked(RunResult result)
+    {
+        if (active.Remove(result.RunId, out var entry))
+        {
+            entry.Status = result.Status;
+        }
+        finished[result.RunId] = (result, NowMs());
+    }
+
+    private static StepResult[] StepResults(ActiveRun entry)
+    {
+        var steps = new StepResult[entry.Steps.Count];
+        int i = 0;
+        foreach (var s in entry.Steps.Values)
+        {
+            steps[i++] = new StepResult(s.Id, s.Status, s.Attempts, s.StartedAt, s.FinishedAt, s.Error);
+        }
+        return steps;
+    }
+
+    private int PruneLocked(long now)
+    {
         nextPruneMs = now + (long)options.PruneInterval.TotalMilliseconds;
         var windowMs = (long)options.DeduplicationWindow.TotalMilliseconds;
         foreach (var (key, seen) in dedupKeys)
@@ -82,13 +226,28 @@ public sealed class InMemoryStore : IFanOutStore
             }
         }
         var retentionMs = (long)options.FinishedRunRetention.TotalMilliseconds;
-        foreach (var (runId, entry) in results)
+        int removed = 0;
+        foreach (var (runId, entry) in finished)
         {
             if (now - entry.FinishedMs >= retentionMs)
             {
-                results.TryRemove(runId, out _);
+                finished.Remove(runId);
+                removed++;
             }
         }
+        return removed;
+    }
+
+    private sealed class ActiveRun(RunRecord run)
+    {
+        public RunRecord Run { get; } = run;
+        public RunStatus Status { get; set; } = RunStatus.Queued;
+        public int Attempts { get; set; }
+        public int Failures { get; set; }
+        public long DueMs { get; set; }
+
+        // Insertion-ordered by first save, which is the order steps first finished.
+        public Dictionary<string, StepState> Steps { get; } = new(StringComparer.Ordinal);
     }
 }
 

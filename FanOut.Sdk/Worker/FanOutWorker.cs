@@ -2,47 +2,53 @@ using System.Collections.Concurrent;
 using FanOut.Diagnostics;
 using FanOut.Functions;
 using FanOut.Runs;
+using FanOut.Stores;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace FanOut.Worker;
 
 /// <summary>
-/// The hosted worker: takes accepted runs from the queue and executes them, at most
-/// <see cref="FanOutOptions.MaxConcurrentRuns"/> at once. On shutdown it takes no new runs, lets in-flight runs finish
-/// for <see cref="FanOutOptions.ShutdownGracePeriod"/>, then cancels them, then stops waiting for those that ignore
-/// cancellation; runs it never started are recorded as cancelled, so nobody waits for them forever.
+/// The hosted worker: claims due runs from the store and executes them, at most
+/// <see cref="FanOutOptions.MaxConcurrentRuns"/> at once (it claims no more than it has free slots). It sleeps until a
+/// send or a finished run wakes it, or the next queued run is due. On start it recovers runs a crashed process left
+/// running. On shutdown it claims nothing more, lets in-flight runs finish for
+/// <see cref="FanOutOptions.ShutdownGracePeriod"/>, then cancels them, then stops waiting for those that ignore
+/// cancellation; the store keeps or ends what was interrupted (see <see cref="IFanOutStore.ReleaseAsync"/>).
 /// </summary>
 internal sealed class FanOutWorker(
-    RunQueue queue,
+    IFanOutStore store,
     RunExecutor executor,
     FunctionCatalog catalog,
-    IOptions<FanOutOptions> options,
+    WorkSignal signal,
+    FanOutOptions settings,
     ILogger<FanOutWorker> logger) : IHostedService, IDisposable
 {
-    private readonly FanOutOptions settings = options.Value;
-    private readonly SemaphoreSlim slots = new(options.Value.MaxConcurrentRuns, options.Value.MaxConcurrentRuns);
+    private readonly SemaphoreSlim slots = new(settings.MaxConcurrentRuns, settings.MaxConcurrentRuns);
     private readonly ConcurrentDictionary<string, Task> inFlight = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource stopTaking = new();
+    private readonly CancellationTokenSource stopClaiming = new();
     private readonly CancellationTokenSource stopping = new();
     private readonly CancellationTokenSource abandon = new();
     private Task loop = Task.CompletedTask;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (settings.MaxConcurrentRuns < 1)
         {
             throw new InvalidOperationException($"FanOutOptions.MaxConcurrentRuns is {settings.MaxConcurrentRuns}; it must be at least 1.");
         }
+        var recovered = await store.RecoverAsync(cancellationToken).ConfigureAwait(false);
+        if (recovered > 0)
+        {
+            Log.RunsRecovered(logger, recovered);
+        }
         Log.WorkerStarted(logger, catalog.All.Count(), settings.MaxConcurrentRuns);
-        loop = Task.Run(() => TakeRunsAsync(stopTaking.Token), CancellationToken.None);
-        return Task.CompletedTask;
+        loop = Task.Run(() => ClaimRunsAsync(stopClaiming.Token), CancellationToken.None);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        stopTaking.Cancel();
+        stopClaiming.Cancel();
         await loop.ConfigureAwait(false);
         Log.WorkerStopping(logger, inFlight.Count);
         using (cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), abandon))
@@ -57,68 +63,83 @@ internal sealed class FanOutWorker(
             }
             await Task.WhenAll(inFlight.Values).ConfigureAwait(false);
         }
-        while (queue.TryTake(out var run))
-        {
-            await executor.RecordUnstartedAsync(run, "the host stopped before the run started").ConfigureAwait(false);
-        }
     }
 
     public void Dispose()
     {
-        stopTaking.Dispose();
+        stopClaiming.Dispose();
         stopping.Dispose();
         abandon.Dispose();
         slots.Dispose();
     }
 
-    private async Task TakeRunsAsync(CancellationToken token)
+    private async Task ClaimRunsAsync(CancellationToken token)
     {
-        try
+        while (!token.IsCancellationRequested)
         {
-            while (await queue.Reader.WaitToReadAsync(token).ConfigureAwait(false))
+            try
             {
-                while (!token.IsCancellationRequested && await TakeSlotAsync(token).ConfigureAwait(false))
+                await slots.WaitAsync(token).ConfigureAwait(false);
+                // Only this loop takes slots and runs only give them back, so the free count can only grow meanwhile.
+                var free = 1 + slots.CurrentCount;
+                ClaimResult claim;
+                try
                 {
-                    if (!queue.TryTake(out var run))
+                    claim = await store.ClaimAsync(free, token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    slots.Release();
+                    Log.ClaimFailed(logger, e);
+                    await signal.WaitAsync(settings.TimeProvider.GetUtcNow() + TimeSpan.FromSeconds(1), settings.TimeProvider, token).ConfigureAwait(false);
+                    continue;
+                }
+                for (int i = 0; i < claim.Runs.Count; i++)
+                {
+                    if (i > 0)
                     {
-                        slots.Release();
-                        break;
+                        slots.Wait(0);
                     }
-                    // Registered before it starts, so its own removal can never come first.
-                    var start = new Task<Task>(() => RunAsync(run));
-                    inFlight[run.Id] = start.Unwrap();
-                    start.Start(TaskScheduler.Default);
+                    Start(claim.Runs[i]);
+                }
+                if (claim.Runs.Count == 0)
+                {
+                    slots.Release();
+                    await signal.WaitAsync(claim.NextDueAt, settings.TimeProvider, token).ConfigureAwait(false);
                 }
             }
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-        }
-    }
-
-    private async Task<bool> TakeSlotAsync(CancellationToken token)
-    {
-        try
-        {
-            await slots.WaitAsync(token).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            return false;
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
         }
     }
 
-    private async Task RunAsync(RunRecord run)
+    private void Start(ClaimedRun claimed)
+    {
+        // Registered before it starts, so its own removal can never come first.
+        var start = new Task<Task>(() => RunAsync(claimed));
+        inFlight[claimed.Run.Id] = start.Unwrap();
+        start.Start(TaskScheduler.Default);
+    }
+
+    private async Task RunAsync(ClaimedRun claimed)
     {
         try
         {
-            await executor.ExecuteAsync(run, stopping.Token, abandon.Token).ConfigureAwait(false);
+            await executor.ExecuteAsync(claimed, stopping.Token, abandon.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // Only the store can fail here (the function's own errors are outcomes). The run stays claimed; recovery
+            // at the next start runs it again from its memo.
+            Log.RecordFailed(logger, e, claimed.Run.Id);
         }
         finally
         {
-            inFlight.TryRemove(run.Id, out _);
+            inFlight.TryRemove(claimed.Run.Id, out _);
             slots.Release();
+            signal.Set();
         }
     }
 

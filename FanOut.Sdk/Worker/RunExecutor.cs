@@ -8,97 +8,70 @@ using FanOut.Serialization;
 using FanOut.Stores;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace FanOut.Worker;
 
 /// <summary>
-/// Executes one attempt of one run, isolated from every other run: its own DI scope, its own step journal, its own
-/// cancellation and deadline. Whatever the function does (throw, fault, ignore its token), the outcome is recorded and
-/// the caller gets control back by the deadline.
+/// Executes one attempt of one claimed run, isolated from every other run: its own DI scope, its own step journal
+/// (seeded with the run's memoized steps), its own cancellation and deadline. Whatever the function does (throw, fault,
+/// swallow FanOut's signals, ignore its token), the attempt ends in exactly one of: finished (succeeded, failed, timed
+/// out), queued again for a retry, or released because the host stopped — and the caller regains control by the deadline.
 /// </summary>
 internal sealed class RunExecutor(
     FunctionCatalog catalog,
     IServiceScopeFactory scopes,
     IFanOutStore store,
     RunWaiters waiters,
-    IOptions<FanOutOptions> options,
+    FanOutOptions options,
     ILogger<RunExecutor> logger)
 {
-    private readonly TimeProvider time = options.Value.TimeProvider;
-    private readonly TimeSpan defaultTimeout = options.Value.DefaultTimeout;
+    private readonly TimeProvider time = options.TimeProvider;
+    private readonly RetryPolicy retryPolicy = new(options);
 
     /// <summary>Runs the attempt.</summary>
-    /// <param name="run">The run.</param>
+    /// <param name="claimed">The claimed run with its memo.</param>
     /// <param name="stopping">Cancelled when the host asks in-flight runs to stop: passed on to the function.</param>
-    /// <param name="abandon">Cancelled when the host stops waiting: a function still running is left behind and the run is marked cancelled.</param>
-    public async Task<RunResult> ExecuteAsync(RunRecord run, CancellationToken stopping, CancellationToken abandon)
+    /// <param name="abandon">Cancelled when the host stops waiting: a function still running is left behind.</param>
+    public async Task ExecuteAsync(ClaimedRun claimed, CancellationToken stopping, CancellationToken abandon)
     {
-        var function = catalog.Find(run.FunctionId)
-            ?? throw new InvalidOperationException($"Run {run.Id} is for function '{run.FunctionId}', which this process does not host.");
-        var timeout = function.Timeout ?? defaultTimeout;
+        var run = claimed.Run;
+        var function = catalog.Find(run.FunctionId);
+        if (function is null)
+        {
+            await FinishAsync(Unhosted(claimed), null, default).ConfigureAwait(false);
+            return;
+        }
+        var timeout = function.Timeout ?? options.DefaultTimeout;
+        var retries = function.Retries ?? options.DefaultRetries;
         var functionTag = new KeyValuePair<string, object?>("fanout.function.id", function.Id);
 
         using var activity = FanOutTelemetry.Source.StartActivity("fanout.run", ActivityKind.Consumer, run.Origin);
         activity?.SetTag("fanout.run.id", run.Id);
+        activity?.SetTag("fanout.run.attempt", claimed.Attempt);
         activity?.SetTag("fanout.function.id", function.Id);
         activity?.SetTag("fanout.event.id", run.Event.Id);
         activity?.SetTag("fanout.event.name", run.Event.Name);
 
         FanOutMetrics.RunsStarted.Add(1, functionTag);
-        Log.RunStarted(logger, run.Id, function.Id);
+        Log.RunStarted(logger, run.Id, function.Id, claimed.Attempt);
         var startedAt = time.GetUtcNow();
         var startedTicks = time.GetTimestamp();
-        var journal = new StepJournal(run.Id, time);
         var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var journal = new StepJournal(run.Id, claimed.Steps, store, retryPolicy, time, retries, options.MaxStepOutputBytes, attemptCts.Token);
         var scope = scopes.CreateAsyncScope();
-        var context = new RunContext(run, function, scope.ServiceProvider, new Step(journal), attemptCts.Token);
+        var context = new RunContext(run, function, scope.ServiceProvider, new Step(journal, time), attemptCts.Token);
 
         // The deadline exists before the function starts, so no clock (real or fake) can pass it unnoticed.
         var deadlineCts = CancellationTokenSource.CreateLinkedTokenSource(abandon);
         var deadline = Task.Delay(timeout, time, deadlineCts.Token);
         var attempt = InvokeAsync(function, context);
-        RunStatus status;
-        object? output = null;
-        Exception? error = null;
-        bool orphaned = false;
+        Outcome outcome;
         if (await Task.WhenAny(attempt, deadline).ConfigureAwait(false) != attempt)
         {
-            orphaned = true;
-            if (abandon.IsCancellationRequested)
-            {
-                status = RunStatus.Cancelled;
-                error = new OperationCanceledException($"Run {run.Id} of '{function.Id}' was still running when the host stopped waiting for it; it ignored its cancellation token.");
-            }
-            else
-            {
-                status = RunStatus.TimedOut;
-                error = new FunctionTimeoutException($"Run {run.Id} of '{function.Id}' did not finish within its timeout of {timeout}; it was cancelled and marked timed out.");
-            }
-        }
-        else
-        {
-            deadlineCts.Cancel();
-            try
-            {
-                output = await attempt.ConfigureAwait(false);
-                status = RunStatus.Succeeded;
-            }
-            catch (OperationCanceledException e) when (attemptCts.IsCancellationRequested)
-            {
-                status = RunStatus.Cancelled;
-                error = e;
-            }
-            catch (Exception e)
-            {
-                status = RunStatus.Failed;
-                error = e;
-            }
-        }
-        deadlineCts.Dispose();
-
-        if (orphaned)
-        {
+            outcome = abandon.IsCancellationRequested
+                ? Outcome.Release($"the host stopped while run {run.Id} of '{function.Id}' was still running; it ignored its cancellation token")
+                : Outcome.End(RunStatus.TimedOut, new FunctionTimeoutException(
+                    $"Run {run.Id} of '{function.Id}' did not finish within its timeout of {timeout}; it was cancelled and marked timed out."));
             // The function ignores its token: tell it anyway, and release its scope only when it really ends, so that
             // scoped services are not disposed under its feet.
             attemptCts.Cancel();
@@ -117,50 +90,108 @@ internal sealed class RunExecutor(
         }
         else
         {
+            deadlineCts.Cancel();
+            outcome = await Judge(attempt, journal, stopping, function, claimed, retries).ConfigureAwait(false);
             await scope.DisposeAsync().ConfigureAwait(false);
             attemptCts.Dispose();
         }
+        deadlineCts.Dispose();
 
-        ReadOnlyMemory<byte>? outputJson = null;
-        if (status == RunStatus.Succeeded && output is not null && function.OutputType is { } outputType)
+        var elapsed = time.GetElapsedTime(startedTicks);
+        var steps = journal.Snapshot();
+        switch (outcome.Kind)
+        {
+            case OutcomeKind.Retry:
+                Log.RunRetrying(logger, outcome.Exception!, run.Id, function.Id, claimed.Attempt, outcome.DueAt);
+                Count(functionTag, "retried", elapsed, activity);
+                await store.RetryAsync(run.Id, outcome.Failures, outcome.DueAt, RunError.From(outcome.Exception!), CancellationToken.None).ConfigureAwait(false);
+                return;
+            case OutcomeKind.Release:
+                Log.RunReleased(logger, run.Id, function.Id, outcome.Reason!);
+                Count(functionTag, "released", elapsed, activity);
+                if (await store.ReleaseAsync(run.Id, outcome.Reason!, CancellationToken.None).ConfigureAwait(false) is { } ended)
+                {
+                    waiters.Complete(ended);
+                }
+                return;
+        }
+        var result = new RunResult(run.Id, function.Id, run.Event.Id, run.Event.Name, outcome.Status)
+        {
+            Output = outcome.Output,
+            Error = outcome.Exception is null ? null : RunError.From(outcome.Exception),
+            Exception = outcome.Exception,
+            Attempts = claimed.Attempt,
+            StartedAt = startedAt,
+            FinishedAt = time.GetUtcNow(),
+            Steps = steps,
+        };
+        Report(result, timeout, elapsed);
+        Count(functionTag, OutcomeName(result.Status), elapsed, activity);
+        if (result.Status != RunStatus.Succeeded)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, result.Error?.Message);
+        }
+        await FinishAsync(result, activity, functionTag).ConfigureAwait(false);
+    }
+
+    private async Task<Outcome> Judge(Task<object?> attempt, StepJournal journal, CancellationToken stopping, FunctionDescriptor function, ClaimedRun claimed, int retries)
+    {
+        object? output = null;
+        Exception? error = null;
+        try
+        {
+            output = await attempt.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            error = e;
+        }
+        // A step asked for a retry: that decides, whatever the function did with the signal afterwards.
+        if (journal.Interruption is { } interruption)
+        {
+            return Outcome.Retry(claimed.Failures, interruption.DueAt, new StepRetryException(interruption.Error));
+        }
+        if (error is OperationCanceledException && stopping.IsCancellationRequested)
+        {
+            return Outcome.Release($"the host stopped while run {claimed.Run.Id} of '{function.Id}' was running");
+        }
+        if (error is not null)
+        {
+            var failures = claimed.Failures + 1;
+            if (RetryPolicy.IsFinal(error) || failures > retries)
+            {
+                return Outcome.End(RunStatus.Failed, error);
+            }
+            return Outcome.Retry(failures, retryPolicy.NextAttempt(time.GetUtcNow(), failures, error), error);
+        }
+        if (output is not null && function.OutputType is { } outputType)
         {
             try
             {
-                outputJson = JsonSerializer.SerializeToUtf8Bytes(output, FanOutJson.GetTypeInfo(outputType));
+                return Outcome.Succeed(JsonSerializer.SerializeToUtf8Bytes(output, FanOutJson.GetTypeInfo(outputType)));
             }
             catch (Exception e)
             {
-                status = RunStatus.Failed;
-                error = new InvalidOperationException($"Run {run.Id} of '{function.Id}' returned an output that could not be serialized: {e.Message}", e);
+                return Outcome.End(RunStatus.Failed, new NonRetriableException(
+                    $"Run {claimed.Run.Id} of '{function.Id}' returned an output that could not be serialized: {e.Message}", e));
             }
         }
-
-        var elapsed = time.GetElapsedTime(startedTicks);
-        var result = new RunResult(run.Id, function.Id, run.Event.Id, run.Event.Name, status)
-        {
-            Output = outputJson,
-            Error = error,
-            StartedAt = startedAt,
-            FinishedAt = time.GetUtcNow(),
-            Steps = journal.Snapshot(),
-        };
-        Report(result, timeout, elapsed, activity, functionTag);
-        await RecordAsync(result).ConfigureAwait(false);
-        return result;
+        return Outcome.Succeed(null);
     }
 
-    /// <summary>Records an outcome that no attempt produced (a run the host never started before it stopped).</summary>
-    public async Task RecordUnstartedAsync(RunRecord run, string reason)
+    private async Task FinishAsync(RunResult result, Activity? activity, KeyValuePair<string, object?> functionTag)
     {
-        var now = time.GetUtcNow();
-        var result = new RunResult(run.Id, run.FunctionId, run.Event.Id, run.Event.Name, RunStatus.Cancelled)
+        try
         {
-            Error = new OperationCanceledException($"Run {run.Id} of '{run.FunctionId}' was cancelled: {reason}."),
-            StartedAt = now,
-            FinishedAt = now,
-        };
-        Log.RunCancelled(logger, run.Id, run.FunctionId, reason);
-        await RecordAsync(result).ConfigureAwait(false);
+            await store.FinishAsync(result, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // The run stays claimed in the store; recovery at the next start runs it again from its memo.
+            Log.RecordFailed(logger, e, result.RunId);
+            return;
+        }
+        waiters.Complete(result);
     }
 
     private static async Task<object?> InvokeAsync(FunctionDescriptor function, RunContext context)
@@ -171,46 +202,45 @@ internal sealed class RunExecutor(
         return await function.Invoker(context).ConfigureAwait(false);
     }
 
-    private void Report(RunResult result, TimeSpan timeout, TimeSpan elapsed, Activity? activity, KeyValuePair<string, object?> functionTag)
+    private RunResult Unhosted(ClaimedRun claimed)
     {
-        var outcomeTag = new KeyValuePair<string, object?>("fanout.run.outcome", Outcome(result.Status));
-        FanOutMetrics.RunsFinished.Add(1, functionTag, outcomeTag);
-        FanOutMetrics.RunDuration.Record(elapsed.TotalSeconds, functionTag, outcomeTag);
-        activity?.SetTag("fanout.run.outcome", Outcome(result.Status));
+        var now = time.GetUtcNow();
+        var error = new NonRetriableException($"Run {claimed.Run.Id} is for function '{claimed.Run.FunctionId}', which this process does not host.");
+        return new RunResult(claimed.Run.Id, claimed.Run.FunctionId, claimed.Run.Event.Id, claimed.Run.Event.Name, RunStatus.Failed)
+        {
+            Error = RunError.From(error),
+            Exception = error,
+            Attempts = claimed.Attempt,
+            StartedAt = now,
+            FinishedAt = now,
+        };
+    }
+
+    private void Report(RunResult result, TimeSpan timeout, TimeSpan elapsed)
+    {
         switch (result.Status)
         {
             case RunStatus.Succeeded:
                 Log.RunSucceeded(logger, result.RunId, result.FunctionId, elapsed.TotalMilliseconds);
                 break;
             case RunStatus.TimedOut:
-                activity?.SetStatus(ActivityStatusCode.Error, "timed out");
                 Log.RunTimedOut(logger, result.RunId, result.FunctionId, timeout);
                 break;
-            case RunStatus.Cancelled:
-                activity?.SetStatus(ActivityStatusCode.Error, "cancelled");
-                Log.RunCancelled(logger, result.RunId, result.FunctionId, result.Error?.Message ?? "cancelled");
-                break;
             default:
-                activity?.SetStatus(ActivityStatusCode.Error, result.Error?.Message);
-                Log.RunFailed(logger, result.Error!, result.RunId, result.FunctionId, elapsed.TotalMilliseconds);
+                Log.RunFailed(logger, result.Exception!, result.RunId, result.FunctionId, result.Attempts);
                 break;
         }
     }
 
-    private async Task RecordAsync(RunResult result)
+    private static void Count(KeyValuePair<string, object?> functionTag, string outcome, TimeSpan elapsed, Activity? activity)
     {
-        try
-        {
-            await store.RecordResultAsync(result, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            Log.RecordFailed(logger, e, result.RunId);
-        }
-        waiters.Complete(result);
+        var outcomeTag = new KeyValuePair<string, object?>("fanout.run.outcome", outcome);
+        FanOutMetrics.RunsFinished.Add(1, functionTag, outcomeTag);
+        FanOutMetrics.RunDuration.Record(elapsed.TotalSeconds, functionTag, outcomeTag);
+        activity?.SetTag("fanout.run.outcome", outcome);
     }
 
-    private static string Outcome(RunStatus status) => status switch
+    private static string OutcomeName(RunStatus status) => status switch
     {
         RunStatus.Succeeded => "succeeded",
         RunStatus.Failed => "failed",
@@ -218,4 +248,28 @@ internal sealed class RunExecutor(
         RunStatus.TimedOut => "timed_out",
         _ => "unknown",
     };
+
+    private enum OutcomeKind
+    {
+        End,
+        Retry,
+        Release,
+    }
+
+    private readonly record struct Outcome(OutcomeKind Kind, RunStatus Status, ReadOnlyMemory<byte>? Output, Exception? Exception, int Failures, DateTimeOffset DueAt, string? Reason)
+    {
+        public static Outcome Succeed(ReadOnlyMemory<byte>? output) => new(OutcomeKind.End, RunStatus.Succeeded, output, null, 0, default, null);
+
+        public static Outcome End(RunStatus status, Exception error) => new(OutcomeKind.End, status, null, error, 0, default, null);
+
+        public static Outcome Retry(int failures, DateTimeOffset dueAt, Exception error) => new(OutcomeKind.Retry, RunStatus.Queued, null, error, failures, dueAt, null);
+
+        public static Outcome Release(string reason) => new(OutcomeKind.Release, RunStatus.Cancelled, null, null, 0, default, reason);
+    }
+}
+
+/// <summary>The error that ended an attempt because a step will be retried: the step's own error, as stored.</summary>
+internal sealed class StepRetryException(RunError error) : Exception(error.Message)
+{
+    public RunError Error { get; } = error;
 }

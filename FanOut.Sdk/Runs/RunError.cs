@@ -1,0 +1,24 @@
+namespace FanOut;
+
+/// <summary>An error as a store keeps it: what was thrown, its message and where. Survives restarts, unlike the exception.</summary>
+/// <param name="Type">The exception's full type name, such as <c>System.InvalidOperationException</c>.</param>
+/// <param name="Message">The message.</param>
+/// <param name="StackTrace">The stack trace, when there was one.</param>
+public sealed record RunError(string Type, string Message, string? StackTrace)
+{
+    /// <summary>Describes an exception.</summary>
+    public static RunError From(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        if (exception is Worker.StepRetryException retry)
+        {
+            return retry.Error;
+        }
+        // A step's failure surfaces wrapped; the store keeps what the user's code threw.
+        var shown = exception is StepFailedException { InnerException: { } inner } ? inner : exception;
+        return new RunError(shown.GetType().FullName ?? shown.GetType().Name, shown.Message, exception.StackTrace);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Type}: {Message}";
+}
