@@ -51,6 +51,7 @@ public sealed class InMemoryStore : IFanOutStore
             {
                 PruneLocked(now);
             }
+            ValidateRunIds(batch);
             // Duplicates are decided first, so a batch repeating a key within itself starts runs once.
             for (int i = 0; i < batch.Count; i++)
             {
@@ -184,6 +185,22 @@ public sealed class InMemoryStore : IFanOutStore
         lock (gate)
         {
             return ValueTask.FromResult(PruneLocked(NowMs()));
+        }
+    }
+
+    // All or nothing: every check that can refuse the batch happens before anything is changed.
+    private void ValidateRunIds(IReadOnlyList<EventSubmission> batch)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var submission in batch)
+        {
+            foreach (var run in submission.Runs)
+            {
+                if (!seen.Add(run.Id) || active.ContainsKey(run.Id) || finished.ContainsKey(run.Id))
+                {
+                    throw new InvalidOperationException($"Run id {run.Id} is used twice; the batch of {batch.Count} event(s) was not stored.");
+                }
+            }
         }
     }
 
