@@ -73,12 +73,21 @@ namespace FanOut.Generators.Emitting
             writer.WriteLine();
             writer.WriteLine("/// <inheritdoc />");
             writer.WriteLine("public override global::System.Collections.Generic.IReadOnlyList<global::FanOut.Registration.EventDescriptor> Events { get; } =");
-            writer.OpenBlock("new global::FanOut.Registration.EventDescriptor[]");
-            foreach (var e in module.Events)
+            writer.Indent();
+            if (module.Events.Count == 0)
             {
-                writer.WriteLine("new global::FanOut.Registration.EventDescriptor(" + Literals.String(e.Name) + ", typeof(" + e.TypeName + ")),");
+                writer.WriteLine("global::System.Array.Empty<global::FanOut.Registration.EventDescriptor>();");
             }
-            writer.CloseBlock(";");
+            else
+            {
+                writer.OpenBlock("new global::FanOut.Registration.EventDescriptor[]");
+                foreach (var e in module.Events)
+                {
+                    writer.WriteLine("new global::FanOut.Registration.EventDescriptor(" + Literals.String(e.Name) + ", typeof(" + e.TypeName + ")),");
+                }
+                writer.CloseBlock(";");
+            }
+            writer.Unindent();
             writer.WriteLine();
             writer.WriteBlock($$"""
                 /// <inheritdoc />

@@ -24,19 +24,28 @@ namespace FanOut.Generators.Emitting
             writer.OpenBlock("partial class FanOutModule");
             writer.WriteLine("/// <summary>The trigger table: every function of this assembly, grouped by event name.</summary>");
             writer.WriteLine("private static readonly global::FanOut.Registration.FunctionDescriptor[] Triggers =");
-            writer.OpenBlock("new global::FanOut.Registration.FunctionDescriptor[]");
-            string? group = null;
-            for (int i = 0; i < module.Functions.Count; i++)
+            writer.Indent();
+            if (module.Functions.Count == 0)
             {
-                var function = module.Functions[i];
-                if (function.EventName != group)
-                {
-                    group = function.EventName;
-                    writer.WriteLine("// " + group);
-                }
-                WriteDescriptor(writer, function, invokers[i]);
+                writer.WriteLine("global::System.Array.Empty<global::FanOut.Registration.FunctionDescriptor>();");
             }
-            writer.CloseBlock(";");
+            else
+            {
+                writer.OpenBlock("new global::FanOut.Registration.FunctionDescriptor[]");
+                string? group = null;
+                for (int i = 0; i < module.Functions.Count; i++)
+                {
+                    var function = module.Functions[i];
+                    if (function.EventName != group)
+                    {
+                        group = function.EventName;
+                        writer.WriteLine("// " + group);
+                    }
+                    WriteDescriptor(writer, function, invokers[i]);
+                }
+                writer.CloseBlock(";");
+            }
+            writer.Unindent();
             for (int i = 0; i < module.Functions.Count; i++)
             {
                 writer.WriteLine();
