@@ -16,7 +16,7 @@ namespace FanOut.Generators.Diagnostics
 
         public static readonly DiagnosticDescriptor UnknownEvent = Create(ProblemIds.UnknownEvent,
             "Unknown event name",
-            "Function '{0}' is triggered by event '{1}', which no [Event] type declares in this compilation or its references{2}. Fix the name, or declare the event with [Event(\"{1}\")] on its payload type.");
+            "Function '{0}' is triggered by event '{1}', which no [Event] type declares in this compilation or its references{2} Fix the name, or declare the event with [Event(\"{1}\")] on its payload type.");
 
         public static readonly DiagnosticDescriptor PayloadMismatch = Create(ProblemIds.PayloadMismatch,
             "Payload parameter does not match the event",

@@ -76,7 +76,7 @@ namespace FanOut.Generators.Parsing
             {
                 var closest = Closest(eventName);
                 yield return Problem.At(ProblemIds.UnknownEvent, ProblemSite.FunctionEvent, id, eventName,
-                    closest is null ? "" : "; did you mean '" + closest + "'?");
+                    closest is null ? "." : "; did you mean '" + closest + "'?");
                 yield break;
             }
             var payload = FunctionParser.PayloadParameter(function, out var index);
