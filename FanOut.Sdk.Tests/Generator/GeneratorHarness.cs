@@ -10,14 +10,14 @@ namespace FanOut.Tests.Generator;
 /// <summary>Compiles source text against the framework and FanOut.Sdk, runs the generator over it, and runs the analyzer.</summary>
 internal static class GeneratorHarness
 {
-    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+    public static readonly CSharpParseOptions LatestParseOptions = new(LanguageVersion.Latest);
 
     private static readonly ImmutableArray<MetadataReference> References = LoadReferences();
 
     public static CSharpCompilation Compile(string assemblyName, IEnumerable<MetadataReference> extraReferences, params string[] sources) =>
         CSharpCompilation.Create(
             assemblyName,
-            sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, ParseOptions, path: $"Source{i}.cs")),
+            sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, LatestParseOptions, path: $"Source{i}.cs")),
             References.AddRange(extraReferences),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
@@ -25,7 +25,7 @@ internal static class GeneratorHarness
 
     public static GeneratorDriver CreateDriver() => CSharpGeneratorDriver.Create(
         [new FanOutGenerator().AsSourceGenerator()],
-        parseOptions: ParseOptions,
+        parseOptions: LatestParseOptions,
         driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Runs the generator; returns its result and the compilation with the generated files added.</summary>
