@@ -51,6 +51,10 @@ namespace FanOut.Generators
 
             context.RegisterSourceOutput(module, static (output, model) =>
             {
+                if (!model.ReferencesSdk)
+                {
+                    return; // generated code would not compile without FanOut.Sdk
+                }
                 output.AddSource(RegistrationEmitter.HintName, RegistrationEmitter.Emit(model));
                 output.AddSource(TriggersEmitter.HintName, TriggersEmitter.Emit(model));
                 output.AddSource(SerializersHintName, SerializerEmitter.Emit(model.Namespace, "FanOutSerializers", model.SerializerTypes));

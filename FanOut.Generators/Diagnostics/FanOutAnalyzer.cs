@@ -57,7 +57,7 @@ namespace FanOut.Generators.Diagnostics
         private static void AnalyzeMethod(SymbolAnalysisContext context, INamedTypeSymbol functionAttribute, Lazy<Catalog> catalog)
         {
             var method = (IMethodSymbol)context.Symbol;
-            if (method.MethodKind != MethodKind.Ordinary)
+            if (!IsFunctionCandidate(method))
             {
                 return;
             }
@@ -98,7 +98,7 @@ namespace FanOut.Generators.Diagnostics
                     }
                     foreach (var member in type.GetMembers())
                     {
-                        if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary } method && Find(method, functionAttribute) is { } functionData)
+                        if (member is IMethodSymbol method && IsFunctionCandidate(method) && Find(method, functionAttribute) is { } functionData)
                         {
                             functions.Add(FunctionParser.ReadKey(method, functionData));
                         }
@@ -114,6 +114,10 @@ namespace FanOut.Generators.Diagnostics
             }
             return new Catalog(events, functions, AssemblyParser.ReadReferences(compilation, cancellationToken));
         }
+
+        // The methods the generator reads: those declared with method syntax (not accessors, local functions or lambdas).
+        private static bool IsFunctionCandidate(IMethodSymbol method) =>
+            method.MethodKind is MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation;
 
         private static AttributeData? Find(ISymbol symbol, INamedTypeSymbol attributeType)
         {

@@ -12,10 +12,12 @@ namespace FanOut.Generators.Model
         EquatableArray<string> ModuleTypes);
 
     /// <summary>The compilation itself: its assembly name, the namespace of its module, and its references.</summary>
-    internal sealed record AssemblyModel(string AssemblyName, string Namespace, ReferencesModel References);
+    /// <param name="ReferencesSdk">False when FanOut.Sdk is not referenced; then nothing is emitted.</param>
+    internal sealed record AssemblyModel(string AssemblyName, string Namespace, bool ReferencesSdk, ReferencesModel References);
 
     /// <summary>Everything the emitters write: only valid events and functions, sorted.</summary>
     internal sealed record ModuleModel(
+        bool ReferencesSdk,
         string AssemblyName,
         string Namespace,
         EquatableArray<string> ReferencedModules,

@@ -29,6 +29,12 @@ namespace FanOut.Generators.Parsing
                         "its constructor takes parameter '" + parameter.Name + "' by reference"));
                     return null;
                 }
+                if (Symbols.FirstUnreachableType(parameter.Type) is { } hidden)
+                {
+                    problems.Add(Problem.At(ProblemIds.NotConstructible, ProblemSite.Method, id, Symbols.Display(type),
+                        "its constructor takes '" + Symbols.Display(hidden) + "', which is " + Symbols.AccessibilityText(hidden)));
+                    return null;
+                }
                 var defaultValue = parameter.HasExplicitDefaultValue ? FormatDefault(parameter.Type, parameter.ExplicitDefaultValue) : null;
                 services.Add(new ServiceModel(Symbols.FullName(parameter.Type), defaultValue));
             }

@@ -19,7 +19,8 @@ namespace FanOut.Generators.Parsing
         public static AssemblyModel Parse(Compilation compilation, CancellationToken cancellationToken)
         {
             var name = string.IsNullOrEmpty(compilation.AssemblyName) ? "Unnamed" : compilation.AssemblyName!;
-            return new AssemblyModel(name, "FanOut.Generated." + Sanitize(name), ReadReferences(compilation, cancellationToken));
+            var referencesSdk = compilation.GetTypeByMetadataName("FanOut.Registration.FanOutModule") is not null;
+            return new AssemblyModel(name, "FanOut.Generated." + Sanitize(name), referencesSdk, ReadReferences(compilation, cancellationToken));
         }
 
         public static ReferencesModel ReadReferences(Compilation compilation, CancellationToken cancellationToken)

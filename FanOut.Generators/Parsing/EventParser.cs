@@ -32,7 +32,7 @@ namespace FanOut.Generators.Parsing
             if (Symbols.FirstUnreachable(type) is { } hidden)
             {
                 problems.Add(Problem.At(
-                    ProblemIds.Unreachable, ProblemSite.EventAttribute, what, Symbols.Display(hidden), Symbols.AccessibilityText(hidden.DeclaredAccessibility)));
+                    ProblemIds.Unreachable, ProblemSite.EventAttribute, what, Symbols.Display(hidden), Symbols.AccessibilityText(hidden)));
             }
             var serialization = SerializationParser.Parse(type, cancellationToken);
             foreach (var problem in serialization.Problems)

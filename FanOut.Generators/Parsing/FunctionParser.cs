@@ -45,10 +45,14 @@ namespace FanOut.Generators.Parsing
             {
                 problems.Add(Problem.At(ProblemIds.Generic, ProblemSite.Method, "Function '" + id + "'"));
             }
-            if (Symbols.FirstUnreachable(method) is { } hidden)
+            if (method.MethodKind != MethodKind.Ordinary)
+            {
+                problems.Add(Problem.At(ProblemIds.Unreachable, ProblemSite.Method, "Function '" + id + "'", Symbols.Display(method), "an explicit interface implementation"));
+            }
+            else if (Symbols.FirstUnreachable(method) is { } hidden)
             {
                 problems.Add(Problem.At(
-                    ProblemIds.Unreachable, ProblemSite.Method, "Function '" + id + "'", Symbols.Display(hidden), Symbols.AccessibilityText(hidden.DeclaredAccessibility)));
+                    ProblemIds.Unreachable, ProblemSite.Method, "Function '" + id + "'", Symbols.Display(hidden), Symbols.AccessibilityText(hidden)));
             }
 
             bool hasErrorTypes = Symbols.ContainsErrorType(method.ReturnType);
@@ -57,7 +61,12 @@ namespace FanOut.Generators.Parsing
             var activation = method.IsStatic ? null : ActivationParser.Parse(method.ContainingType, id, problems, ref hasErrorTypes);
 
             SerializationResult? outputSerialization = null;
-            if (output is not null && !hasErrorTypes)
+            if (output is not null && Symbols.FirstUnreachableType(output) is { } hiddenOutput)
+            {
+                problems.Add(Problem.At(
+                    ProblemIds.Unreachable, ProblemSite.ReturnType, "The output of function '" + id + "'", Symbols.Display(hiddenOutput), Symbols.AccessibilityText(hiddenOutput)));
+            }
+            else if (output is not null && !hasErrorTypes)
             {
                 outputSerialization = SerializationParser.Parse(output, cancellationToken);
                 foreach (var problem in outputSerialization.Problems)
@@ -124,6 +133,10 @@ namespace FanOut.Generators.Parsing
                 else if (type.IsRefLikeType || type.TypeKind == TypeKind.Pointer || type.TypeKind == TypeKind.FunctionPointer)
                 {
                     reason = "'" + Symbols.Display(type) + "' cannot be passed from generated code";
+                }
+                else if (kind is ParameterKind.Payload or ParameterKind.Event && Symbols.FirstUnreachableType(type) is { } hidden)
+                {
+                    reason = "generated code cannot reach '" + Symbols.Display(hidden) + "', which is " + Symbols.AccessibilityText(hidden);
                 }
                 else if (seen.TryGetValue(slot, out var first))
                 {

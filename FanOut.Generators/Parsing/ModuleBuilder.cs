@@ -41,6 +41,7 @@ namespace FanOut.Generators.Parsing
             }
 
             return new ModuleModel(
+                assembly.ReferencesSdk,
                 assembly.AssemblyName,
                 assembly.Namespace,
                 assembly.References.ModuleTypes,

@@ -40,6 +40,10 @@ namespace FanOut.Generators.Parsing
         {
             for (ISymbol? current = symbol; current is not null and not INamespaceSymbol; current = current.ContainingType)
             {
+                if (current is INamedTypeSymbol { IsFileLocal: true })
+                {
+                    return current; // a file-local type is visible only in its own file
+                }
                 switch (current.DeclaredAccessibility)
                 {
                     case Accessibility.Public:
@@ -53,12 +57,42 @@ namespace FanOut.Generators.Parsing
             return null;
         }
 
-        public static string AccessibilityText(Accessibility accessibility) => accessibility switch
+        /// <summary>
+        /// The first type that generated code would have to name in <paramref name="type"/> (itself, its type arguments,
+        /// array elements) but cannot reach, or null.
+        /// </summary>
+        public static ISymbol? FirstUnreachableType(ITypeSymbol type)
+        {
+            switch (type)
+            {
+                case IArrayTypeSymbol array:
+                    return FirstUnreachableType(array.ElementType);
+                case INamedTypeSymbol named:
+                    if (FirstUnreachable(named) is { } hidden)
+                    {
+                        return hidden;
+                    }
+                    foreach (var argument in named.TypeArguments)
+                    {
+                        if (FirstUnreachableType(argument) is { } hiddenArgument)
+                        {
+                            return hiddenArgument;
+                        }
+                    }
+                    return null;
+                default:
+                    return null;
+            }
+        }
+
+        public static string AccessibilityText(ISymbol symbol) => symbol is INamedTypeSymbol { IsFileLocal: true }
+            ? "file-local"
+            : symbol.DeclaredAccessibility switch
         {
             Accessibility.Private => "private",
             Accessibility.Protected => "protected",
             Accessibility.ProtectedAndInternal => "private protected",
-            _ => accessibility.ToString().ToLowerInvariant(),
+            _ => symbol.DeclaredAccessibility.ToString().ToLowerInvariant(),
         };
 
         public static bool ContainsErrorType(ITypeSymbol type) => type switch
