@@ -94,6 +94,10 @@ namespace FanOut.Generators.Parsing
             int bestDistance = int.MaxValue;
             foreach (var candidate in events.Keys)
             {
+                if (!FanOutNames.IsValid(candidate, out _))
+                {
+                    continue; // never suggest a name that is itself an error (FANOUT005)
+                }
                 int distance = EditDistance(name, candidate);
                 if (distance < bestDistance || (distance == bestDistance && string.CompareOrdinal(candidate, best) < 0))
                 {

@@ -83,6 +83,30 @@ public sealed class GeneratedCodeTests
     }
 
     [Fact]
+    public void Async_disposable_classes_are_disposed_with_await_using_and_optional_services_fall_back_to_their_defaults()
+    {
+        var source = Samples.WithFunctions(
+            """
+                public Functions(System.TimeProvider clock, decimal rate = 1.5m, System.DayOfWeek day = System.DayOfWeek.Monday, string? name = null, char mark = '\'') { }
+
+                [Function("audit", Event = "app/user.signup")]
+                public Task<int> @class(Event<UserSignup> signup) => Task.FromResult(1);
+
+                public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+            """,
+            "public sealed class Functions : System.IAsyncDisposable");
+        var (result, output) = Generate(Compile(source));
+
+        Assert.Empty(CompilerProblems(output));
+        var triggers = GeneratedSource(result, TriggersEmitter.HintName);
+        Assert.Contains("await using (global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait(instance, false))", triggers);
+        Assert.Contains("return await instance.@class(@event).ConfigureAwait(false);", triggers);
+        Assert.Contains("ServiceOrDefault<decimal>(context.Services, (decimal)(1.5))", triggers);
+        Assert.Contains("ServiceOrDefault<global::System.DayOfWeek>(context.Services, (global::System.DayOfWeek)(1))", triggers);
+        Assert.Contains("ServiceOrDefault<string>(context.Services, default!)", triggers);
+    }
+
+    [Fact]
     public void An_invalid_function_is_left_out_of_the_table_so_the_only_errors_are_fanout_diagnostics()
     {
         var source = Samples.WithFunctions(
