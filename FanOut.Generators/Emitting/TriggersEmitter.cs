@@ -140,6 +140,7 @@ namespace FanOut.Generators.Emitting
 
         private static void WriteConstruction(SourceWriter writer, string typeName, ActivationModel activation)
         {
+            writer.WriteLine("// A new instance for every attempt, its constructor's services from the attempt's own scope.");
             if (activation.Services.Count == 0)
             {
                 writer.WriteLine("var instance = new " + typeName + "();");
