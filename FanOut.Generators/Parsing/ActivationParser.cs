@@ -19,6 +19,12 @@ namespace FanOut.Generators.Parsing
                 problems.Add(Problem.At(ProblemIds.NotConstructible, ProblemSite.Method, id, Symbols.Display(type), reason!));
                 return null;
             }
+            if (!SetsRequiredMembers(constructor) && FirstRequiredMember(type) is { } required)
+            {
+                problems.Add(Problem.At(ProblemIds.NotConstructible, ProblemSite.Method, id, Symbols.Display(type),
+                    "it has required member '" + required.Name + "', which generated code cannot set"));
+                return null;
+            }
             var services = new List<ServiceModel>();
             foreach (var parameter in constructor.Parameters)
             {
@@ -85,6 +91,33 @@ namespace FanOut.Generators.Parsing
             reason = publicConstructors.Count == 0
                 ? "it has no public constructor"
                 : "it has " + publicConstructors.Count + " public constructors and none is marked [ActivatorUtilitiesConstructor]";
+            return null;
+        }
+
+        private static bool SetsRequiredMembers(IMethodSymbol constructor)
+        {
+            foreach (var attribute in constructor.GetAttributes())
+            {
+                if (Symbols.Is(attribute.AttributeClass, "System.Diagnostics.CodeAnalysis", "SetsRequiredMembersAttribute"))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static ISymbol? FirstRequiredMember(INamedTypeSymbol type)
+        {
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                foreach (var member in current.GetMembers())
+                {
+                    if (member is IPropertySymbol { IsRequired: true } or IFieldSymbol { IsRequired: true })
+                    {
+                        return member;
+                    }
+                }
+            }
             return null;
         }
 

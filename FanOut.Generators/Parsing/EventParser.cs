@@ -34,6 +34,13 @@ namespace FanOut.Generators.Parsing
                 problems.Add(Problem.At(
                     ProblemIds.Unreachable, ProblemSite.EventAttribute, what, Symbols.Display(hidden), Symbols.AccessibilityText(hidden)));
             }
+            if (type.IsStatic || type.IsRefLikeType)
+            {
+                // Generated code names the payload as a type argument (EventMetadata<T>), which these cannot be.
+                var reason = type.IsStatic ? "a static class has no instances to send" : "a ref struct cannot be stored or serialized";
+                problems.Add(Problem.At(ProblemIds.NotSerializable, ProblemSite.EventAttribute, key.TypeDisplay, "this", key.TypeDisplay, reason));
+                return new EventModel(key, Empty, problems.ToEquatableArray());
+            }
             var serialization = SerializationParser.Parse(type, cancellationToken);
             foreach (var problem in serialization.Problems)
             {

@@ -58,6 +58,11 @@ namespace FanOut.Generators.Parsing
             bool hasErrorTypes = Symbols.ContainsErrorType(method.ReturnType);
             var (returnsValue, output) = ReadReturnType(method, id, problems);
             var parameters = ReadParameters(method, id, problems, ref hasErrorTypes);
+            if (method.IsStatic && method.IsAbstract)
+            {
+                problems.Add(Problem.At(ProblemIds.NotConstructible, ProblemSite.Method, id, Symbols.Display(method.ContainingType),
+                    "the method is static abstract, so it has no body to call"));
+            }
             var activation = method.IsStatic ? null : ActivationParser.Parse(method.ContainingType, id, problems, ref hasErrorTypes);
 
             SerializationResult? outputSerialization = null;
