@@ -45,7 +45,9 @@ namespace FanOut.Generators
 
             var module = events
                 .Combine(functions)
+                .WithTrackingName(TrackingNames.Declarations)
                 .Combine(assembly)
+                .WithTrackingName(TrackingNames.Inputs)
                 .Select(static (input, _) => ModuleBuilder.Build(input.Left.Left, input.Left.Right, input.Right))
                 .WithTrackingName(TrackingNames.Module);
 

@@ -8,6 +8,8 @@ namespace FanOut.Generators
         public const string Functions = nameof(Functions);
         public const string AllFunctions = nameof(AllFunctions);
         public const string Assembly = nameof(Assembly);
+        public const string Declarations = nameof(Declarations);
+        public const string Inputs = nameof(Inputs);
         public const string Module = nameof(Module);
     }
 }

@@ -146,6 +146,10 @@ namespace FanOut.Generators.Parsing
                     return SymbolDisplay.FormatLiteral(c, quote: true);
                 case bool b:
                     return b ? "true" : "false";
+                case double d when double.IsNaN(d) || double.IsInfinity(d):
+                    return "double." + (double.IsNaN(d) ? "NaN" : d > 0 ? "PositiveInfinity" : "NegativeInfinity");
+                case float f when float.IsNaN(f) || float.IsInfinity(f):
+                    return "float." + (float.IsNaN(f) ? "NaN" : f > 0 ? "PositiveInfinity" : "NegativeInfinity");
                 default:
                     // Numbers and enums: a cast keeps float, decimal and enum values what they were declared as.
                     return "(" + Symbols.FullName(type) + ")(" + SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false) + ")";

@@ -87,7 +87,7 @@ public sealed class GeneratedCodeTests
     {
         var source = Samples.WithFunctions(
             """
-                public Functions(System.TimeProvider clock, decimal rate = 1.5m, System.DayOfWeek day = System.DayOfWeek.Monday, string? name = null, char mark = '\'') { }
+                public Functions(System.TimeProvider clock, decimal rate = 1.5m, System.DayOfWeek day = System.DayOfWeek.Monday, string? name = null, char mark = '\'', double limit = double.NaN, float top = float.NegativeInfinity, long big = long.MinValue) { }
 
                 [Function("audit", Event = "app/user.signup")]
                 public Task<int> @class(Event<UserSignup> signup) => Task.FromResult(1);
