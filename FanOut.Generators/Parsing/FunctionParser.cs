@@ -23,6 +23,33 @@ namespace FanOut.Generators.Parsing
             var key = ReadKey(method, attribute);
             var id = key.Id;
             var problems = new List<Problem>();
+            var (eventName, timeout) = ReadAttribute(attribute, id, problems);
+            CheckReachable(method, id, problems);
+
+            bool hasErrorTypes = Symbols.ContainsErrorType(method.ReturnType);
+            var (returnsValue, output) = ReadReturnType(method, id, problems);
+            var parameters = ReadParameters(method, id, problems, ref hasErrorTypes);
+            var activation = method.IsStatic ? null : ActivationParser.Parse(method.ContainingType, id, problems, ref hasErrorTypes);
+            var outputSerialization = output is null || hasErrorTypes ? null : ReadOutput(output, id, problems, cancellationToken);
+
+            return new FunctionModel(
+                key,
+                eventName,
+                Symbols.FullName(method.ContainingType),
+                method.Name,
+                method.IsStatic,
+                parameters,
+                returnsValue,
+                output is null ? null : Symbols.FullName(output),
+                timeout,
+                activation,
+                outputSerialization,
+                hasErrorTypes,
+                problems.ToEquatableArray());
+        }
+
+        private static (string? EventName, double Timeout) ReadAttribute(AttributeData attribute, string id, List<Problem> problems)
+        {
             if (!FanOutNames.IsValid(id, out var idError))
             {
                 problems.Add(Problem.At(ProblemIds.InvalidFunctionId, ProblemSite.FunctionId, id, idError!));
@@ -41,60 +68,47 @@ namespace FanOut.Generators.Parsing
             {
                 problems.Add(Problem.At(ProblemIds.InvalidTimeout, ProblemSite.Timeout, id, timeout.ToString("R", CultureInfo.InvariantCulture)));
             }
+            return (eventName, timeout);
+        }
+
+        /// <summary>Generated code calls the method from outside its class, by name, with no type arguments.</summary>
+        private static void CheckReachable(IMethodSymbol method, string id, List<Problem> problems)
+        {
+            var what = "Function '" + id + "'";
             if (Symbols.IsGenericOrInGeneric(method))
             {
-                problems.Add(Problem.At(ProblemIds.Generic, ProblemSite.Method, "Function '" + id + "'"));
+                problems.Add(Problem.At(ProblemIds.Generic, ProblemSite.Method, what));
             }
             if (method.MethodKind != MethodKind.Ordinary)
             {
-                problems.Add(Problem.At(ProblemIds.Unreachable, ProblemSite.Method, "Function '" + id + "'", Symbols.Display(method), "an explicit interface implementation"));
+                problems.Add(Problem.At(ProblemIds.Unreachable, ProblemSite.Method, what, Symbols.Display(method), "an explicit interface implementation"));
             }
             else if (Symbols.FirstUnreachable(method) is { } hidden)
             {
-                problems.Add(Problem.At(
-                    ProblemIds.Unreachable, ProblemSite.Method, "Function '" + id + "'", Symbols.Display(hidden), Symbols.AccessibilityText(hidden)));
+                problems.Add(Problem.At(ProblemIds.Unreachable, ProblemSite.Method, what, Symbols.Display(hidden), Symbols.AccessibilityText(hidden)));
             }
-
-            bool hasErrorTypes = Symbols.ContainsErrorType(method.ReturnType);
-            var (returnsValue, output) = ReadReturnType(method, id, problems);
-            var parameters = ReadParameters(method, id, problems, ref hasErrorTypes);
             if (method.IsStatic && method.IsAbstract)
             {
                 problems.Add(Problem.At(ProblemIds.NotConstructible, ProblemSite.Method, id, Symbols.Display(method.ContainingType),
                     "the method is static abstract, so it has no body to call"));
             }
-            var activation = method.IsStatic ? null : ActivationParser.Parse(method.ContainingType, id, problems, ref hasErrorTypes);
+        }
 
-            SerializationResult? outputSerialization = null;
-            if (output is not null && Symbols.FirstUnreachableType(output) is { } hiddenOutput)
+        private static SerializationResult? ReadOutput(ITypeSymbol output, string id, List<Problem> problems, CancellationToken cancellationToken)
+        {
+            if (Symbols.FirstUnreachableType(output) is { } hidden)
             {
                 problems.Add(Problem.At(
-                    ProblemIds.Unreachable, ProblemSite.ReturnType, "The output of function '" + id + "'", Symbols.Display(hiddenOutput), Symbols.AccessibilityText(hiddenOutput)));
+                    ProblemIds.Unreachable, ProblemSite.ReturnType, "The output of function '" + id + "'", Symbols.Display(hidden), Symbols.AccessibilityText(hidden)));
+                return null;
             }
-            else if (output is not null && !hasErrorTypes)
+            var result = SerializationParser.Parse(output, cancellationToken);
+            foreach (var problem in result.Problems)
             {
-                outputSerialization = SerializationParser.Parse(output, cancellationToken);
-                foreach (var problem in outputSerialization.Problems)
-                {
-                    problems.Add(Problem.At(
-                        ProblemIds.NotSerializable, ProblemSite.ReturnType, Symbols.Display(output), problem.MemberPath, problem.TypeDisplay, problem.Reason));
-                }
+                problems.Add(Problem.At(
+                    ProblemIds.NotSerializable, ProblemSite.ReturnType, Symbols.Display(output), problem.MemberPath, problem.TypeDisplay, problem.Reason));
             }
-
-            return new FunctionModel(
-                key,
-                eventName,
-                Symbols.FullName(method.ContainingType),
-                method.Name,
-                method.IsStatic,
-                parameters,
-                returnsValue,
-                output is null ? null : Symbols.FullName(output),
-                timeout,
-                activation,
-                outputSerialization,
-                hasErrorTypes,
-                problems.ToEquatableArray());
+            return result;
         }
 
         private static string ReadId(AttributeData attribute) =>
