@@ -1,0 +1,66 @@
+using FanOut.Generators.Emitting;
+using FanOut.Generators.Model;
+using FanOut.Generators.Parsing;
+using FanOut.Generators.Serialization;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace FanOut.Generators
+{
+    /// <summary>
+    /// Wires FanOut at compile time: reads [Event] types, [Function] methods and the FanOut assemblies this compilation
+    /// references, and emits the module (FanOut.Registration.g.cs), the trigger table with typed invokers
+    /// (FanOut.Triggers.g.cs) and the serializers (FanOut.Serializers.g.cs). Reports nothing: FanOutAnalyzer does.
+    /// </summary>
+    [Generator(LanguageNames.CSharp)]
+    public sealed class FanOutGenerator : IIncrementalGenerator
+    {
+        public const string SerializersHintName = "FanOut.Serializers.g.cs";
+
+        public void Initialize(IncrementalGeneratorInitializationContext context)
+        {
+            var events = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    EventParser.AttributeName,
+                    static (node, _) => node is TypeDeclarationSyntax,
+                    static (ctx, ct) => EventParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ctx.Attributes[0], ct))
+                .WithTrackingName(TrackingNames.Events)
+                .Collect()
+                .WithTrackingName(TrackingNames.AllEvents);
+
+            var functions = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    FunctionParser.AttributeName,
+                    static (node, _) => node is MethodDeclarationSyntax,
+                    static (ctx, ct) => FunctionParser.Parse((IMethodSymbol)ctx.TargetSymbol, ctx.Attributes[0], ct))
+                .WithTrackingName(TrackingNames.Functions)
+                .Collect()
+                .WithTrackingName(TrackingNames.AllFunctions);
+
+            // Runs on every compilation change, but its model compares equal unless the references change, so what
+            // follows stays cached.
+            var assembly = context.CompilationProvider
+                .Select(static (compilation, ct) => AssemblyParser.Parse(compilation, ct))
+                .WithTrackingName(TrackingNames.Assembly);
+
+            var module = events
+                .Combine(functions)
+                .WithTrackingName(TrackingNames.Declarations)
+                .Combine(assembly)
+                .WithTrackingName(TrackingNames.Inputs)
+                .Select(static (input, _) => ModuleBuilder.Build(input.Left.Left, input.Left.Right, input.Right))
+                .WithTrackingName(TrackingNames.Module);
+
+            context.RegisterSourceOutput(module, static (output, model) =>
+            {
+                if (!model.ReferencesSdk)
+                {
+                    return; // generated code would not compile without FanOut.Sdk
+                }
+                output.AddSource(RegistrationEmitter.HintName, RegistrationEmitter.Emit(model));
+                output.AddSource(TriggersEmitter.HintName, TriggersEmitter.Emit(model));
+                output.AddSource(SerializersHintName, SerializerEmitter.Emit(model.Namespace, "FanOutSerializers", model.SerializerTypes));
+            });
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using FanOut.Generators.Model;
+using FanOut.Generators.Serialization;
+
+namespace FanOut.Generators.Parsing
+{
+    /// <summary>
+    /// Joins the compilation's events, functions and references into what is emitted: only valid declarations (the
+    /// analyzer reports the rest, so generated code never adds errors of its own), in a deterministic order.
+    /// </summary>
+    internal static class ModuleBuilder
+    {
+        public static ModuleModel Build(ImmutableArray<EventModel> events, ImmutableArray<FunctionModel> functions, AssemblyModel assembly)
+        {
+            var catalog = new Catalog(events.Select(e => e.Key), functions.Select(f => f.Key), assembly.References);
+
+            var validEvents = events
+                .Where(e => e.Problems.Count == 0)
+                .OrderBy(e => e.Key.Name, System.StringComparer.Ordinal)
+                .ThenBy(e => e.Key.TypeName, System.StringComparer.Ordinal)
+                .ToList();
+            var validFunctions = functions
+                .Where(f => f.Problems.Count == 0 && !f.HasErrorTypes && !catalog.CheckFunction(f).Any())
+                .OrderBy(f => f.EventName, System.StringComparer.Ordinal)
+                .ThenBy(f => f.Key.Id, System.StringComparer.Ordinal)
+                .ToList();
+
+            var types = new List<TypeSpec>();
+            foreach (var e in validEvents)
+            {
+                types.AddRange(e.Serialization.Types);
+            }
+            foreach (var f in validFunctions)
+            {
+                if (f.Output is not null)
+                {
+                    types.AddRange(f.Output.Types);
+                }
+            }
+
+            return new ModuleModel(
+                assembly.ReferencesSdk,
+                assembly.AssemblyName,
+                assembly.Namespace,
+                assembly.References.ModuleTypes,
+                validEvents.Select(e => e.Key).ToEquatableArray(),
+                validFunctions.ToEquatableArray(),
+                types.Distinct().OrderBy(t => t.FullyQualifiedName, System.StringComparer.Ordinal).ToEquatableArray());
+        }
+    }
+}
