@@ -31,6 +31,14 @@ public sealed class FunctionAttribute : Attribute
     public int Retries { get; set; } = -1;
 
     /// <summary>
+    /// The name of a method of the same class (use <c>nameof</c>) that runs once when a run of this function has failed
+    /// for good (retries used up, a non-retriable error, or a timeout), as Inngest's <c>onFailure</c>. It returns Task or
+    /// ValueTask and takes parameters from: the payload (or <see cref="Event{TData}"/> of it), <see cref="FunctionFailure"/>,
+    /// <see cref="CancellationToken"/>. Its own failure is logged, never retried.
+    /// </summary>
+    public string? OnFailure { get; set; }
+
+    /// <summary>
     /// How long one attempt may run, in seconds, before it is cancelled and marked timed out.
     /// Zero (the default) takes <see cref="FanOutOptions.DefaultTimeout"/>.
     /// </summary>

@@ -38,6 +38,9 @@ internal static partial class Log
     [LoggerMessage(17, LogLevel.Error, "The FanOut worker could not claim runs from the store; trying again")]
     public static partial void ClaimFailed(ILogger logger, Exception error);
 
+    [LoggerMessage(18, LogLevel.Error, "The failure handler of '{FunctionId}' failed for run {RunId}; it is not retried")]
+    public static partial void FailureHandlerFailed(ILogger logger, Exception error, string runId, string functionId);
+
     [LoggerMessage(20, LogLevel.Information, "FanOut worker started: {FunctionCount} function(s), at most {MaxConcurrentRuns} concurrent runs")]
     public static partial void WorkerStarted(ILogger logger, int functionCount, int maxConcurrentRuns);
 

@@ -48,6 +48,9 @@ public sealed class FunctionDescriptor
     /// <summary>The retries set on the attribute, or null for the configured default.</summary>
     public int? Retries { get; init; }
 
+    /// <summary>Calls the function's failure handler (<see cref="FunctionAttribute.OnFailure"/>), with <see cref="RunContext.Failure"/> set; null when it has none.</summary>
+    public FunctionInvoker? FailureHandler { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"{Id} (on {EventName})";
 }

@@ -41,6 +41,9 @@ public sealed class RunContext
     /// <summary>Cancelled when the attempt times out, the run is cancelled or the host stops.</summary>
     public CancellationToken CancellationToken { get; }
 
+    /// <summary>For a failure handler: the failure it handles. Null in a normal attempt.</summary>
+    public FunctionFailure? Failure { get; init; }
+
     /// <summary>
     /// The triggering event with its data read as <typeparamref name="TData"/>. Each run reads its own copy, so one
     /// function cannot change what another sees.

@@ -64,7 +64,7 @@ internal sealed class RunExecutor(
         // The deadline exists before the function starts, so no clock (real or fake) can pass it unnoticed.
         var deadlineCts = CancellationTokenSource.CreateLinkedTokenSource(abandon);
         var deadline = Task.Delay(timeout, time, deadlineCts.Token);
-        var attempt = InvokeAsync(function, context);
+        var attempt = InvokeAsync(function.Invoker, context);
         Outcome outcome;
         if (await Task.WhenAny(attempt, deadline).ConfigureAwait(false) != attempt)
         {
@@ -130,6 +130,11 @@ internal sealed class RunExecutor(
         if (result.Status != RunStatus.Succeeded)
         {
             activity?.SetStatus(ActivityStatusCode.Error, result.Error?.Message);
+            if (function.FailureHandler is not null)
+            {
+                // Before the run is marked finished, so whoever waits for the failure finds the handler done.
+                await HandleFailureAsync(function, run, result, timeout, stopping).ConfigureAwait(false);
+            }
         }
         await FinishAsync(result, activity, functionTag).ConfigureAwait(false);
     }
@@ -179,6 +184,28 @@ internal sealed class RunExecutor(
         return Outcome.Succeed(null);
     }
 
+    private async Task HandleFailureAsync(FunctionDescriptor function, RunRecord run, RunResult result, TimeSpan timeout, CancellationToken stopping)
+    {
+        using var activity = FanOutTelemetry.Source.StartActivity("fanout.on_failure");
+        activity?.SetTag("fanout.run.id", run.Id);
+        activity?.SetTag("fanout.function.id", function.Id);
+        var failure = new FunctionFailure(run.Id, function.Id, run.Event.Id, result.Status, result.Error!, result.Attempts) { Exception = result.Exception };
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        await using var scope = scopes.CreateAsyncScope();
+        var journal = new StepJournal(run.Id, [], store, retryPolicy, time, 0, options.MaxStepOutputBytes, cts.Token);
+        var context = new RunContext(run, function, scope.ServiceProvider, new Step(journal, time), cts.Token) { Failure = failure };
+        try
+        {
+            await InvokeAsync(function.FailureHandler!, context).WaitAsync(timeout, time).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            cts.Cancel();
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            Log.FailureHandlerFailed(logger, e, run.Id, function.Id);
+        }
+    }
+
     private async Task FinishAsync(RunResult result, Activity? activity, KeyValuePair<string, object?> functionTag)
     {
         try
@@ -194,12 +221,12 @@ internal sealed class RunExecutor(
         waiters.Complete(result);
     }
 
-    private static async Task<object?> InvokeAsync(FunctionDescriptor function, RunContext context)
+    private static async Task<object?> InvokeAsync(FunctionInvoker invoker, RunContext context)
     {
         // Always asynchronous from the worker's view: a function that throws before its first await, or blocks, is
         // still one attempt's problem only.
         await Task.Yield();
-        return await function.Invoker(context).ConfigureAwait(false);
+        return await invoker(context).ConfigureAwait(false);
     }
 
     private RunResult Unhosted(ClaimedRun claimed)
