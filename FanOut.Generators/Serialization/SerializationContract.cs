@@ -64,12 +64,17 @@ namespace FanOut.Generators.Serialization
 
     /// <summary>The constructor and properties of a <see cref="TypeShape.Object"/> type.</summary>
     /// <param name="Properties">In System.Text.Json's order: the type's own properties in declaration order, then each base type's.</param>
-    /// <param name="Parameters">Constructor parameters, then object-initializer members (required properties); empty when a parameterless constructor is used.</param>
+    /// <param name="Parameters">Constructor parameters, then object-initializer members (required properties of generic types); empty when a parameterless constructor is used.</param>
     /// <param name="UsesParameterizedConstructor">Whether instances are created from <see cref="Parameters"/> rather than a parameterless constructor.</param>
+    /// <param name="CreatesThroughAccessor">
+    /// Whether the constructor is called through an UnsafeAccessor because the type has <c>required</c> members it does not
+    /// set; those members are then set through their setters, as reflection does.
+    /// </param>
     internal sealed record ObjectSpec(
         EquatableArray<PropertySpec> Properties,
         EquatableArray<ParameterSpec> Parameters,
-        bool UsesParameterizedConstructor);
+        bool UsesParameterizedConstructor,
+        bool CreatesThroughAccessor);
 
     /// <summary>One serialized property.</summary>
     /// <param name="Name">The CLR name; System.Text.Json applies the naming policy to it unless <see cref="JsonName"/> is set.</param>

@@ -375,38 +375,34 @@ namespace FanOut.Generators.Serialization
                     }
                 }
 
-                // `required` members must be set in the object initializer to compile; System.Text.Json does the same.
-                foreach (var required in requiredProperties)
+                // A `required` member the constructor does not set must appear in an object initializer for `new` to compile.
+                // Reflection skips that check and sets required members through their setters, so an absent one is
+                // reported as a missing property and a null one by its property name; calling the constructor through an
+                // UnsafeAccessor does the same. UnsafeAccessor cannot name generic types, so those use an object
+                // initializer, as System.Text.Json's generator does (errors then name the member as a constructor parameter).
+                bool createsThroughAccessor = requiredProperties.Count > 0 && !type.IsGenericType;
+                if (!createsThroughAccessor)
                 {
-                    if (parameters.Exists(p => string.Equals(p.Name, required.Name, StringComparison.OrdinalIgnoreCase)))
+                    foreach (var required in requiredProperties)
                     {
-                        continue;
-                    }
-                    int index = properties.FindIndex(p => p.Name == required.Name);
-                    properties[index] = properties[index] with { Setter = SetterKind.Constructor };
-                    parameters.Add(new ParameterSpec(
-                        required.Name,
-                        NameOf(required.Type),
-                        AnnotatedNameOf(required.Type),
-                        DefaultValue: null,
-                        properties[index].IsSetNullable,
-                        IsMemberInitializer: true));
-                }
-
-                if (type.IsGenericType)
-                {
-                    foreach (var property in properties)
-                    {
-                        if (property.Setter == SetterKind.InitOnly)
+                        if (parameters.Exists(p => string.Equals(p.Name, required.Name, StringComparison.OrdinalIgnoreCase)))
                         {
-                            Problem(path + "." + property.Name, type,
-                                "init-only properties of generic types are not supported; use a constructor parameter, `required`, or `set`");
+                            continue;
                         }
+                        int index = properties.FindIndex(p => p.Name == required.Name);
+                        properties[index] = properties[index] with { Setter = SetterKind.Constructor };
+                        parameters.Add(new ParameterSpec(
+                            required.Name,
+                            NameOf(required.Type),
+                            AnnotatedNameOf(required.Type),
+                            DefaultValue: null,
+                            properties[index].IsSetNullable,
+                            IsMemberInitializer: true));
                     }
                 }
 
                 bool parameterized = constructor is not null && constructor.Parameters.Length > 0 || parameters.Count > 0;
-                var spec = new ObjectSpec(properties.ToEquatableArray(), parameters.ToEquatableArray(), parameterized);
+                var spec = new ObjectSpec(properties.ToEquatableArray(), parameters.ToEquatableArray(), parameterized, createsThroughAccessor);
                 return new TypeSpec(name, IdentifierOf(type), TypeShape.Object, "", "", type.IsValueType, spec);
             }
 

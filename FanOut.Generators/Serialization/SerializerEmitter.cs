@@ -117,7 +117,7 @@ namespace FanOut.Generators.Serialization
                     w.Line();
                     ParameterInfos(w, obj, id);
                 }
-                InitAccessors(w, type, obj, id);
+                Accessors(w, type, obj, id);
             }
         }
 
@@ -138,12 +138,12 @@ namespace FanOut.Generators.Serialization
             if (obj.UsesParameterizedConstructor)
             {
                 w.Line("ObjectCreator = null,");
-                w.Line("ObjectWithParameterizedConstructorCreator = static args => " + ConstructorCall(name, obj.Parameters) + ",");
+                w.Line("ObjectWithParameterizedConstructorCreator = static args => " + ConstructorCall(obj.CreatesThroughAccessor ? ConstructorAccessorName(id) : "new " + name, obj.Parameters) + ",");
                 w.Line("ConstructorParameterMetadataInitializer = " + id + "Parameters,");
             }
             else
             {
-                w.Line("ObjectCreator = static () => new " + name + "(),");
+                w.Line("ObjectCreator = static () => " + (obj.CreatesThroughAccessor ? ConstructorAccessorName(id) : "new " + name) + "(),");
                 w.Line("ObjectWithParameterizedConstructorCreator = null,");
                 w.Line("ConstructorParameterMetadataInitializer = null,");
             }
@@ -153,7 +153,7 @@ namespace FanOut.Generators.Serialization
         }
 
         /// <summary><c>new T((A)args[0]!, …) { Required = (B)args[n]!, … }</c></summary>
-        private static string ConstructorCall(string name, EquatableArray<ParameterSpec> parameters)
+        private static string ConstructorCall(string constructor, EquatableArray<ParameterSpec> parameters)
         {
             var arguments = new List<string>();
             var initializers = new List<string>();
@@ -170,7 +170,7 @@ namespace FanOut.Generators.Serialization
                     arguments.Add(value);
                 }
             }
-            string call = "new " + name + "(" + string.Join(", ", arguments) + ")";
+            string call = constructor + "(" + string.Join(", ", arguments) + ")";
             return initializers.Count == 0 ? call : call + " { " + string.Join(", ", initializers) + " }";
         }
 
@@ -247,8 +247,21 @@ namespace FanOut.Generators.Serialization
             }
         }
 
-        private static void InitAccessors(SourceWriter w, TypeSpec type, ObjectSpec obj, string id)
+        private static void Accessors(SourceWriter w, TypeSpec type, ObjectSpec obj, string id)
         {
+            if (obj.CreatesThroughAccessor)
+            {
+                // Calls the constructor without the compiler's check that `required` members are set: they are set next,
+                // through their setters, and System.Text.Json reports any that the JSON lacks.
+                var parameters = new List<string>();
+                foreach (var parameter in obj.Parameters)
+                {
+                    parameters.Add(parameter.AnnotatedTypeName + " " + Identifier(parameter.Name));
+                }
+                w.Line();
+                w.Line("[" + UnsafeAccessor + "(global::System.Runtime.CompilerServices.UnsafeAccessorKind.Constructor)]");
+                w.Line("private static extern " + type.FullyQualifiedName + " " + ConstructorAccessorName(id) + "(" + string.Join(", ", parameters) + ");");
+            }
             foreach (var property in obj.Properties)
             {
                 if (property.Setter != SetterKind.InitOnly || property.IgnoreCondition == "Always")
@@ -282,6 +295,11 @@ namespace FanOut.Generators.Serialization
         }
 
         private static string InitAccessorName(string id, PropertySpec property) => "Init" + id + "_" + property.Name;
+
+        private static string ConstructorAccessorName(string id) => "New" + id;
+
+        private static string Identifier(string name) =>
+            SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
         /// <summary>Makes each type's identifier unique and stable: the first keeps its name, later ones get a number.</summary>
         private static Dictionary<string, string> UniqueIdentifiers(EquatableArray<TypeSpec> types)
