@@ -343,6 +343,8 @@ namespace FanOut.Generators.Serialization
                     }
                 }
 
+                ReportNameCollisions(properties, path, type);
+
                 if (properties.Count == 0 && hasPublicFields)
                 {
                     Problem(path, type, "its data lives only in public fields, which System.Text.Json does not serialize; use properties");
@@ -404,6 +406,31 @@ namespace FanOut.Generators.Serialization
                 bool parameterized = constructor is not null && constructor.Parameters.Length > 0 || parameters.Count > 0;
                 var spec = new ObjectSpec(properties.ToEquatableArray(), parameters.ToEquatableArray(), parameterized, createsThroughAccessor);
                 return new TypeSpec(name, IdentifierOf(type), TypeShape.Object, "", "", type.IsValueType, spec);
+            }
+
+            /// <summary>
+            /// Two properties with the same JSON name make System.Text.Json throw when it first meets the type. FanOut's web
+            /// options match names case-insensitively and camelCase only changes case, so comparing the CLR names (or the
+            /// [JsonPropertyName]) without case finds every clash.
+            /// </summary>
+            private void ReportNameCollisions(List<PropertySpec> properties, string path, INamedTypeSymbol type)
+            {
+                var byName = new Dictionary<string, PropertySpec>(StringComparer.OrdinalIgnoreCase);
+                foreach (var property in properties)
+                {
+                    if (property.IgnoreCondition == "Always")
+                    {
+                        continue;
+                    }
+                    string jsonName = property.JsonName ?? property.Name;
+                    if (byName.TryGetValue(jsonName, out var other))
+                    {
+                        Problem(path + "." + property.Name, type, "'" + other.Name + "' and '" + property.Name + "' have the same JSON name ('" + jsonName +
+                            "', matched case-insensitively); rename one or use [JsonPropertyName]");
+                        continue;
+                    }
+                    byName.Add(jsonName, property);
+                }
             }
 
             /// <summary>System.Text.Json's choice: [JsonConstructor]; for classes the public parameterless constructor, else the only public one.</summary>

@@ -163,7 +163,7 @@ namespace FanOut.Generators.Serialization
                 string value = "(" + parameter.AnnotatedTypeName + ")args[" + i.ToString(CultureInfo.InvariantCulture) + "]!";
                 if (parameter.IsMemberInitializer)
                 {
-                    initializers.Add(parameter.Name + " = " + value);
+                    initializers.Add(Identifier(parameter.Name) + " = " + value);
                 }
                 else
                 {
@@ -192,7 +192,7 @@ namespace FanOut.Generators.Serialization
                 w.Line("IsVirtual = " + Bool(property.IsVirtual) + ",");
                 w.Line("DeclaringType = typeof(" + property.DeclaringType + "),");
                 w.Line("Converter = null,");
-                w.Line("Getter = " + (ignored || !property.HasGetter ? "null" : "static obj => ((" + property.DeclaringType + ")obj)." + property.Name) + ",");
+                w.Line("Getter = " + (ignored || !property.HasGetter ? "null" : "static obj => ((" + property.DeclaringType + ")obj)." + Identifier(property.Name)) + ",");
                 w.Line("Setter = " + (ignored ? "null" : Setter(type, property, id)) + ",");
                 w.Line("IgnoreCondition = " + (property.IgnoreCondition is null ? "null"
                     : property.IgnoreCondition.StartsWith("(", System.StringComparison.Ordinal) ? property.IgnoreCondition
@@ -233,7 +233,7 @@ namespace FanOut.Generators.Serialization
             switch (property.Setter)
             {
                 case SetterKind.Setter:
-                    return "static (obj, value) => " + (type.IsValueType ? unboxed : target) + "." + property.Name + " = value!";
+                    return "static (obj, value) => " + (type.IsValueType ? unboxed : target) + "." + Identifier(property.Name) + " = value!";
                 case SetterKind.InitOnly:
                     // Init-only setters are called after construction, as reflection does, so an absent property keeps its
                     // initializer's value (an object initializer in the creator would overwrite it with default).

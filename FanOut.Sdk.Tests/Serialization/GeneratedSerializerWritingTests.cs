@@ -192,6 +192,27 @@ public sealed class GeneratedSerializerWritingTests
     }
 
     [Fact]
+    public void Members_named_like_keywords_are_written_like_reflection_and_round_trip()
+    {
+        using var payloads = PayloadCompilation.Load("""
+            public sealed record Webhook(string @event, string @params)
+            {
+                public int @class { get; set; }
+                public string @object { get; init; } = "o";
+            }
+
+            public sealed class Wrapped<T> { public required T @default { get; set; } }
+            public sealed record Holder(Wrapped<int> Value, Webhook Hook);
+
+            public static class Samples { public static Holder Typical() => new(new Wrapped<int> { @default = 1 }, new Webhook("e", "p") { @class = 2 }); }
+            """, "Holder");
+
+        Assert.Equal(
+            "{\"value\":{\"default\":1},\"hook\":{\"event\":\"e\",\"params\":\"p\",\"class\":2,\"object\":\"o\"}}",
+            payloads.AssertWritesLikeReflectionAndRoundTrips(payloads.Call("Samples", "Typical"), payloads.Type("Holder")));
+    }
+
+    [Fact]
     public void Recursive_types_are_written_like_reflection_and_round_trip()
     {
         using var payloads = PayloadCompilation.Load("""

@@ -222,6 +222,17 @@ public sealed class SerializationProblemTests
     }
 
     [Fact]
+    public void Two_properties_with_the_same_json_name_are_a_problem_naming_the_second()
+    {
+        var problem = SingleProblem("""
+            public sealed class Account { public string Id { get; set; } = ""; [JsonPropertyName("ID")] public string External { get; set; } = ""; }
+            """, "Account");
+
+        Assert.Equal("Account.External", problem.MemberPath);
+        Assert.Contains("'Id' and 'External'", problem.Reason);
+    }
+
+    [Fact]
     public void An_always_ignored_member_of_an_unsupported_type_is_not_a_problem()
     {
         var result = PayloadCompilation.Parse("""
