@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Reflection;
 using System.Runtime.Loader;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using FanOut.Generators.Model;
@@ -44,13 +45,22 @@ internal sealed class PayloadCompilation : IDisposable
         var resolver = (IJsonTypeInfoResolver)assembly.GetType(GeneratedNamespace + "." + GeneratedClass, throwOnError: true)!
             .GetField("Default")!.GetValue(null)!;
         // Configured as FanOutJson configures the runtime's options.
+        Resolver = resolver;
         GeneratedOptions = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
             RespectNullableAnnotations = true,
             RespectRequiredConstructorParameters = true,
             TypeInfoResolver = resolver,
         };
+        // An explicit default encoder writes the same bytes but makes System.Text.Json skip the generated fast path,
+        // so these options exercise the metadata alone.
+        MetadataOnlyOptions = new JsonSerializerOptions(GeneratedOptions) { Encoder = JavaScriptEncoder.Default };
     }
+
+    public IJsonTypeInfoResolver Resolver { get; }
+
+    /// <summary>The generated metadata without its SerializeHandler fast path.</summary>
+    public JsonSerializerOptions MetadataOnlyOptions { get; }
 
     public Assembly Assembly { get; }
 
@@ -126,9 +136,11 @@ internal sealed class PayloadCompilation : IDisposable
     public string Write(object value, Type type)
     {
         byte[] generated = JsonSerializer.SerializeToUtf8Bytes(value, type, GeneratedOptions);
+        byte[] metadataOnly = JsonSerializer.SerializeToUtf8Bytes(value, type, MetadataOnlyOptions);
         byte[] reflection = JsonSerializer.SerializeToUtf8Bytes(value, type, ReflectionOptions);
         Assert.Equal(Encoding.UTF8.GetString(reflection), Encoding.UTF8.GetString(generated));
         Assert.Equal(reflection, generated);
+        Assert.Equal(reflection, metadataOnly);
         return Encoding.UTF8.GetString(generated);
     }
 
