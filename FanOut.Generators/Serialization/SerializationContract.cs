@@ -50,7 +50,7 @@ namespace FanOut.Generators.Serialization
     /// <param name="Identifier">A readable C# identifier fragment for the emitted members, e.g. <c>ListOfString</c>; the emitter makes it unique.</param>
     /// <param name="Shape">Which metadata factory describes the type.</param>
     /// <param name="Converter">For <see cref="TypeShape.Value"/>, the JsonMetadataServices converter property (e.g. <c>Int32Converter</c>); otherwise empty.</param>
-    /// <param name="ElementType">The element, value or underlying type's fully qualified name for collections and Nullable; otherwise empty.</param>
+    /// <param name="ElementType">The element or value type of a collection, the T of Nullable&lt;T&gt;, or an enum's underlying integer type (e.g. <c>int</c>); otherwise empty.</param>
     /// <param name="IsValueType">Whether the type is a struct.</param>
     /// <param name="Object">For <see cref="TypeShape.Object"/>, how to build and read it; otherwise null.</param>
     internal sealed record TypeSpec(

@@ -178,7 +178,7 @@ namespace FanOut.Generators.Serialization
                     {
                         return enumAttribute;
                     }
-                    Add(spec = Simple(name, type, TypeShape.Enum));
+                    Add(spec = Simple(name, type, TypeShape.Enum, element: NameOf(type.EnumUnderlyingType!)));
                     return null;
                 }
                 if (type.TypeKind == TypeKind.Delegate)

@@ -153,7 +153,7 @@ namespace FanOut.Generators.Serialization
                 if (HasFastPath(obj))
                 {
                     w.Line();
-                    FastPath(w, type, obj, id, byName);
+                    FastPath(w, type, obj, id, byName, identifiers);
                 }
                 if (obj.UsesParameterizedConstructor)
                 {
@@ -176,15 +176,6 @@ namespace FanOut.Generators.Serialization
         {
             var obj = type.Object!;
             string name = type.FullyQualifiedName;
-            if (fastPath)
-            {
-                var names = new List<string>();
-                foreach (var property in Written(obj))
-                {
-                    names.Add("PropertyName(options, " + Quote(property.Name) + ", " + (property.JsonName is null ? "null" : Quote(property.JsonName)) + ")");
-                }
-                w.Line("var names = new global::System.Text.Json.JsonEncodedText[] { " + string.Join(", ", names) + " };");
-            }
             w.Line("var info = new " + Metadata + "JsonObjectInfoValues<" + name + ">");
             w.Open();
             if (obj.UsesParameterizedConstructor)
@@ -200,7 +191,7 @@ namespace FanOut.Generators.Serialization
                 w.Line("ConstructorParameterMetadataInitializer = null,");
             }
             w.Line("PropertyMetadataInitializer = _ => " + id + "Properties(options),");
-            w.Line("SerializeHandler = " + (fastPath ? "(writer, value) => Write" + id + "(writer, value, options, names)" : "null") + ",");
+            w.Line("SerializeHandler = " + (fastPath ? "(writer, value) => Write" + id + "(writer, value, options)" : "null") + ",");
             w.Close(";");
             w.Line("return " + Services + "CreateObjectInfo<" + name + ">(options, info);");
         }
@@ -257,14 +248,25 @@ namespace FanOut.Generators.Serialization
 
         /// <summary>
         /// Writes an instance straight to the writer, in the order, with the names, conditions and null checks the metadata
-        /// path applies, so the bytes are the same. Values System.Text.Json writes with a single writer call are written
-        /// here; everything else goes back through JsonSerializer with its metadata.
+        /// path applies, so the bytes are the same. Primitives, enums, nested objects and collections are written inline or
+        /// through their own generated writer; other values (Uri, JsonElement, dates without a writer overload…) go back
+        /// through JsonSerializer with their metadata.
         /// </summary>
-        private static void FastPath(SourceWriter w, TypeSpec type, ObjectSpec obj, string id, Dictionary<string, TypeSpec> byName)
+        private static void FastPath(SourceWriter w, TypeSpec type, ObjectSpec obj, string id, Dictionary<string, TypeSpec> byName, Dictionary<string, string> identifiers)
         {
             string name = type.FullyQualifiedName;
+            var written = Written(obj);
+            var names = new List<string>();
+            foreach (var property in written)
+            {
+                names.Add("PropertyName(FanOutOptions, " + Quote(property.Name) + ", " + (property.JsonName is null ? "null" : Quote(property.JsonName)) + ")");
+            }
+            // The fast path only runs with options compatible with FanOutOptions (same naming policy, default encoder),
+            // so the names can be encoded once.
+            w.Line("private static readonly global::System.Text.Json.JsonEncodedText[] " + id + "Names = { " + string.Join(", ", names) + " };");
+            w.Line();
             w.Open("private static void Write" + id + "(global::System.Text.Json.Utf8JsonWriter writer, " + name + (type.IsValueType ? "" : "?") +
-                " value, " + Options + " options, global::System.Text.Json.JsonEncodedText[] names)");
+                " value, " + Options + " options)");
             if (!type.IsValueType)
             {
                 w.Open("if (value is null)");
@@ -273,12 +275,12 @@ namespace FanOut.Generators.Serialization
                 w.Close();
             }
             w.Line("writer.WriteStartObject();");
-            var written = Written(obj);
+            var values = new ValueWriter(w, byName, identifiers);
             for (int i = 0; i < written.Count; i++)
             {
                 var property = written[i];
-                string index = i.ToString(CultureInfo.InvariantCulture);
-                string local = "value" + index;
+                string nameExpression = id + "Names[" + i.ToString(CultureInfo.InvariantCulture) + "]";
+                string local = "value" + i.ToString(CultureInfo.InvariantCulture);
                 byName.TryGetValue(property.TypeName, out var propertyType);
                 bool canBeNull = propertyType is null || !propertyType.IsValueType || propertyType.Shape == TypeShape.Nullable;
                 w.Line(property.AnnotatedTypeName + " " + local + " = value." + Identifier(property.Name) + ";");
@@ -297,20 +299,10 @@ namespace FanOut.Generators.Serialization
                 {
                     // Web options respect nullable annotations; the fast path only runs with options that do.
                     w.Open("if (" + local + " is null)");
-                    w.Line("ThrowNullProperty(names[" + index + "], " + Quote(Simple(name)) + ");");
+                    w.Line("ThrowNullProperty(" + nameExpression + ", " + Quote(Simple(name)) + ");");
                     w.Close();
                 }
-                string? direct = propertyType is { Shape: TypeShape.Value } ? DirectWrite(propertyType.Converter) : null;
-                if (direct is not null)
-                {
-                    w.Line("writer." + direct + "(names[" + index + "], " + local + ");");
-                }
-                else
-                {
-                    w.Line("writer.WritePropertyName(names[" + index + "]);");
-                    w.Line("global::System.Text.Json.JsonSerializer.Serialize<" + property.AnnotatedTypeName + ">(writer, " + local + ", (" + Metadata + "JsonTypeInfo<" + property.AnnotatedTypeName +
-                        ">)options.GetTypeInfo(typeof(" + property.TypeName + ")));");
-                }
+                values.Write(property.TypeName, property.AnnotatedTypeName, local, nameExpression);
                 if (condition is not null)
                 {
                     w.Close();
@@ -320,14 +312,132 @@ namespace FanOut.Generators.Serialization
             w.Close();
         }
 
-        /// <summary>The Utf8JsonWriter call that writes what the built-in converter writes, for the simple cases.</summary>
-        private static string? DirectWrite(string converter) => converter switch
+        /// <summary>Emits the statements that write one value, as a property (with a name) or as an array element.</summary>
+        private sealed class ValueWriter
         {
-            "BooleanConverter" => "WriteBoolean",
-            "Int32Converter" or "Int64Converter" or "UInt32Converter" or "UInt64Converter" or "SingleConverter" or "DoubleConverter" or "DecimalConverter" => "WriteNumber",
-            "StringConverter" or "GuidConverter" or "DateTimeConverter" or "DateTimeOffsetConverter" => "WriteString",
-            _ => null,
-        };
+            private readonly SourceWriter w;
+            private readonly Dictionary<string, TypeSpec> byName;
+            private readonly Dictionary<string, string> identifiers;
+            private int locals;
+
+            public ValueWriter(SourceWriter w, Dictionary<string, TypeSpec> byName, Dictionary<string, string> identifiers)
+            {
+                this.w = w;
+                this.byName = byName;
+                this.identifiers = identifiers;
+            }
+
+            /// <param name="typeName">The value's type without nullable annotations.</param>
+            /// <param name="annotatedType">The value's declared type with annotations, or null for collection elements (whose annotations are unknown here).</param>
+            /// <param name="value">An expression for the value.</param>
+            /// <param name="name">An expression for the property name, or null for an element.</param>
+            public void Write(string typeName, string? annotatedType, string value, string? name)
+            {
+                byName.TryGetValue(typeName, out var spec);
+                string? direct = spec is null ? null : Direct(spec);
+                if (direct is not null)
+                {
+                    w.Line(Call(direct, name, Cast(spec!) + value));
+                    return;
+                }
+                if (spec is { Shape: TypeShape.Nullable } && byName.TryGetValue(spec.ElementType, out var underlying) && Direct(underlying) is { } underlyingDirect)
+                {
+                    string local = Local();
+                    w.Line("var " + local + " = " + value + ";");
+                    w.Open("if (" + local + ".HasValue)");
+                    w.Line(Call(underlyingDirect, name, Cast(underlying) + local + ".Value"));
+                    w.Close();
+                    w.Open("else");
+                    w.Line(name is null ? "writer.WriteNullValue();" : "writer.WriteNull(" + name + ");");
+                    w.Close();
+                    return;
+                }
+                if (spec is { Shape: TypeShape.Object } && HasFastPath(spec.Object!))
+                {
+                    WriteName(name);
+                    w.Line("Write" + identifiers[typeName] + "(writer, " + value + ", options);");
+                    return;
+                }
+                if (spec is { Shape: TypeShape.Array or TypeShape.List or TypeShape.Enumerable or TypeShape.Dictionary or TypeShape.ReadOnlyDictionary })
+                {
+                    bool isArray = spec.Shape is TypeShape.Array or TypeShape.List or TypeShape.Enumerable;
+                    string local = Local();
+                    string item = Local();
+                    WriteName(name);
+                    w.Line("var " + local + " = " + value + ";");
+                    w.Open("if (" + local + " is null)");
+                    w.Line("writer.WriteNullValue();");
+                    w.Close();
+                    w.Open("else");
+                    w.Line(isArray ? "writer.WriteStartArray();" : "writer.WriteStartObject();");
+                    w.Open("foreach (var " + item + " in " + local + ")");
+                    if (isArray)
+                    {
+                        Write(spec.ElementType, null, item, null);
+                    }
+                    else
+                    {
+                        // Keys are written as they are: FanOut's options have no dictionary key policy.
+                        w.Line("writer.WritePropertyName(" + item + ".Key);");
+                        Write(spec.ElementType, null, item + ".Value", null);
+                    }
+                    w.Close();
+                    w.Line(isArray ? "writer.WriteEndArray();" : "writer.WriteEndObject();");
+                    w.Close();
+                    return;
+                }
+
+                // Everything else through its metadata. Element annotations are unknown here, hence the `!`.
+                string type = annotatedType ?? typeName;
+                WriteName(name);
+                w.Line("global::System.Text.Json.JsonSerializer.Serialize<" + type + ">(writer, " + value + (annotatedType is null ? "!" : "") +
+                    ", (" + Metadata + "JsonTypeInfo<" + type + ">)options.GetTypeInfo(typeof(" + typeName + ")));");
+            }
+
+            private void WriteName(string? name)
+            {
+                if (name is not null)
+                {
+                    w.Line("writer.WritePropertyName(" + name + ");");
+                }
+            }
+
+            private string Local() => "item" + (locals++).ToString(CultureInfo.InvariantCulture);
+
+            private static string Call(string method, string? name, string value) =>
+                name is null ? "writer." + method + "Value(" + value + ");" : "writer." + method + "(" + name + ", " + value + ");";
+
+            /// <summary>The writer method (without <c>Value</c>) that writes what the built-in converter or enum converter writes.</summary>
+            private static string? Direct(TypeSpec spec) => spec.Shape switch
+            {
+                TypeShape.Enum => "WriteNumber",
+                TypeShape.Value => spec.Converter switch
+                {
+                    "BooleanConverter" => "WriteBoolean",
+                    "ByteConverter" or "SByteConverter" or "Int16Converter" or "UInt16Converter" or "Int32Converter" or "Int64Converter" or "UInt32Converter" or
+                        "UInt64Converter" or "SingleConverter" or "DoubleConverter" or "DecimalConverter" => "WriteNumber",
+                    "StringConverter" or "GuidConverter" or "DateTimeConverter" or "DateTimeOffsetConverter" => "WriteString",
+                    _ => null,
+                },
+                _ => null,
+            };
+
+            /// <summary>Enums are written as their underlying number; small integers widen to the writer's int overload.</summary>
+            private static string Cast(TypeSpec spec)
+            {
+                string number = spec.Shape == TypeShape.Enum ? spec.ElementType : spec.FullyQualifiedName;
+                switch (number)
+                {
+                    case "byte":
+                    case "sbyte":
+                    case "short":
+                    case "ushort":
+                        return "(int)";
+                    default:
+                        return spec.Shape == TypeShape.Enum ? "(" + number + ")" : "";
+                }
+            }
+        }
 
         private static string Simple(string fullyQualifiedName)
         {
