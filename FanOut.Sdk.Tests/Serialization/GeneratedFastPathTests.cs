@@ -64,6 +64,20 @@ public sealed class GeneratedFastPathTests : IDisposable
         Assert.Contains("'userId'", metadata.Message);
     }
 
+    [Fact]
+    public void A_cyclic_object_graph_fails_at_the_maximum_depth_instead_of_overflowing_the_stack()
+    {
+        using var cyclic = PayloadCompilation.Load("""
+            public sealed class Link { public string Name { get; set; } = ""; public Link? Next { get; set; } }
+            public static class Samples { public static Link Loop() { var link = new Link { Name = "a" }; link.Next = link; return link; } }
+            """, "Link");
+        object loop = cyclic.Call("Samples", "Loop");
+
+        // Like System.Text.Json's own fast path, the writer stops at MaxDepth (64); the metadata path reports a cycle.
+        Assert.Throws<InvalidOperationException>(() => JsonSerializer.Serialize(loop, cyclic.Type("Link"), cyclic.GeneratedOptions));
+        Assert.Throws<JsonException>(() => JsonSerializer.Serialize(loop, cyclic.Type("Link"), cyclic.MetadataOnlyOptions));
+    }
+
     /// <summary>Reads System.Text.Json's own decision (an internal flag; fine in a test).</summary>
     private bool UsesFastPath(JsonSerializerOptions options, string typeName)
     {
