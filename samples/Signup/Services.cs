@@ -98,6 +98,7 @@ public static class SlackWebhook
     {
         Timeline.Say("slack", $"posting to {channel} ...");
         await Task.Delay(40, ct);
-        throw new InvalidOperationException("Slack webhook URL is not configured (this function fails on purpose).");
+        // A configuration error: no retry can fix it, so it fails at once instead of being retried with backoff.
+        throw new FanOut.NonRetriableException("Slack webhook URL is not configured (this function fails on purpose).");
     }
 }
