@@ -10,13 +10,16 @@ public sealed record RunError(string Type, string Message, string? StackTrace)
     public static RunError From(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        if (exception is Worker.StepRetryException retry)
+        switch (exception)
         {
-            return retry.Error;
+            case Worker.StepRetryException retry:
+                return retry.Error;
+            case StepFailedException stepFailed:
+                // A step's failure surfaces wrapped; the store keeps what the step threw.
+                return stepFailed.Error;
+            default:
+                return new RunError(exception.GetType().FullName ?? exception.GetType().Name, exception.Message, exception.StackTrace);
         }
-        // A step's failure surfaces wrapped; the store keeps what the user's code threw.
-        var shown = exception is StepFailedException { InnerException: { } inner } ? inner : exception;
-        return new RunError(shown.GetType().FullName ?? shown.GetType().Name, shown.Message, exception.StackTrace);
     }
 
     /// <inheritdoc />

@@ -43,7 +43,14 @@ public sealed class Step
         var memo = journal.Memo(uniqueId);
         if (memo?.Status == StepStatus.Succeeded)
         {
-            return Task.FromResult(StepJournal.Read<T>(memo));
+            try
+            {
+                return Task.FromResult(journal.Read<T>(memo));
+            }
+            catch (NonRetriableException e)
+            {
+                return Task.FromException<T>(e);
+            }
         }
         if (Unavailable(uniqueId, memo) is { } error)
         {

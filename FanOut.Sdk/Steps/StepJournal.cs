@@ -94,8 +94,25 @@ internal sealed class StepJournal
         }
     }
 
-    public static T Read<T>(StepState state) =>
-        state.Output is { } json ? JsonSerializer.Deserialize(json.Span, FanOutJson.GetTypeInfo<T>())! : default!;
+    public T Read<T>(StepState state)
+    {
+        if (state.Output is not { } json)
+        {
+            return default!;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize(json.Span, FanOutJson.GetTypeInfo<T>())!;
+        }
+        catch (JsonException e)
+        {
+            // The stored result was written for another type: the step's type changed in a deploy, or a test mocked it
+            // with the wrong type. Retrying reads the same bytes, so this fails for good.
+            throw new NonRetriableException(
+                $"Step '{state.Id}' of run {RunId} has a stored result that does not fit {typeof(T).Name}: {e.Message} " +
+                "Did the step's result type change while this run was in flight? Replay the run from the start.", e);
+        }
+    }
 
     /// <summary>Serializes a step's result, within the size limit.</summary>
     public byte[] Write<T>(string uniqueId, T value)

@@ -14,7 +14,7 @@ builder.Services.AddSingleton<IEmailSender, FakeEmail>();
 builder.Services.AddSingleton<IStripe, FakeStripe>();
 builder.Services.AddSingleton<ICrm, FakeCrm>();
 builder.Services.AddSingleton<IMailingList, FakeMailingList>();
-builder.Services.AddFanOut();
+builder.Services.AddFanOut(o => o.RetryBaseDelay = TimeSpan.FromMilliseconds(300)); // a short backoff, for the demo
 
 using var host = builder.Build();
 await host.StartAsync();
@@ -34,13 +34,13 @@ foreach (var run in sent.Runs)
 }
 
 Console.WriteLine();
-Console.WriteLine($"{"function",-22} {"status",-10} {"ms",6}  output or error");
+Console.WriteLine($"{"function",-22} {"status",-10} {"attempts",8}  output or error");
 foreach (var result in results.OrderBy(r => r.FunctionId, StringComparer.Ordinal))
 {
     var detail = result.Status == RunStatus.Succeeded
         ? (result.Output is null ? "-" : System.Text.Encoding.UTF8.GetString(result.Output.Value.Span))
         : result.Error?.Message;
-    Console.WriteLine($"{result.FunctionId,-22} {result.Status,-10} {(result.FinishedAt - result.StartedAt).TotalMilliseconds,6:F0}  {detail}");
+    Console.WriteLine($"{result.FunctionId,-22} {result.Status,-10} {result.Attempts,8}  {detail}");
 }
 
 await host.StopAsync();

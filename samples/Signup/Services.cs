@@ -54,10 +54,16 @@ public sealed class FakeEmail : IEmailSender
 
 public sealed class FakeStripe : IStripe
 {
+    private int subscriptionCalls;
+
+    /// <summary>How many customers were created: the durable steps keep it at one per signup, whatever fails after.</summary>
+    public int CustomersCreated { get; private set; }
+
     public async Task<string> CreateCustomerAsync(string email, CancellationToken ct)
     {
         Timeline.Say("stripe", $"creating customer for {email} ...");
         await Task.Delay(80, ct);
+        CustomersCreated++;
         Timeline.Say("stripe", "created customer cus_1001");
         return "cus_1001";
     }
@@ -66,6 +72,13 @@ public sealed class FakeStripe : IStripe
     {
         Timeline.Say("stripe", $"creating '{plan}' subscription for {customerId}, {trialDays}-day trial ...");
         await Task.Delay(80, ct);
+        if (Interlocked.Increment(ref subscriptionCalls) == 1)
+        {
+            // The first call fails as a real API sometimes does. The step is retried after a backoff; the customer
+            // created by the step before it is not created again.
+            Timeline.Say("stripe", "503 Service Unavailable (transient)");
+            throw new HttpRequestException("Stripe answered 503 Service Unavailable");
+        }
         Timeline.Say("stripe", "created subscription sub_2001");
         return "sub_2001";
     }

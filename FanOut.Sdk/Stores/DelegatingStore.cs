@@ -1,0 +1,45 @@
+namespace FanOut.Stores;
+
+/// <summary>
+/// A store that forwards every call to another: the base for decorators (counting, fault injection, test hooks), which
+/// override only what they change.
+/// </summary>
+public abstract class DelegatingStore : IFanOutStore
+{
+    /// <summary>Wraps <paramref name="inner"/>.</summary>
+    protected DelegatingStore(IFanOutStore inner) => Inner = inner ?? throw new ArgumentNullException(nameof(inner));
+
+    /// <summary>The store calls are forwarded to.</summary>
+    protected IFanOutStore Inner { get; }
+
+    /// <inheritdoc />
+    public virtual ValueTask<IReadOnlyList<AcceptOutcome>> AcceptAsync(IReadOnlyList<EventSubmission> batch, CancellationToken cancellationToken) =>
+        Inner.AcceptAsync(batch, cancellationToken);
+
+    /// <inheritdoc />
+    public virtual ValueTask<ClaimResult> ClaimAsync(int max, CancellationToken cancellationToken) => Inner.ClaimAsync(max, cancellationToken);
+
+    /// <inheritdoc />
+    public virtual ValueTask SaveStepAsync(string runId, StepState step, CancellationToken cancellationToken) =>
+        Inner.SaveStepAsync(runId, step, cancellationToken);
+
+    /// <inheritdoc />
+    public virtual ValueTask RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError error, CancellationToken cancellationToken) =>
+        Inner.RetryAsync(runId, failures, dueAt, error, cancellationToken);
+
+    /// <inheritdoc />
+    public virtual ValueTask<RunResult?> ReleaseAsync(string runId, string reason, CancellationToken cancellationToken) =>
+        Inner.ReleaseAsync(runId, reason, cancellationToken);
+
+    /// <inheritdoc />
+    public virtual ValueTask FinishAsync(RunResult result, CancellationToken cancellationToken) => Inner.FinishAsync(result, cancellationToken);
+
+    /// <inheritdoc />
+    public virtual ValueTask<RunResult?> GetResultAsync(string runId, CancellationToken cancellationToken) => Inner.GetResultAsync(runId, cancellationToken);
+
+    /// <inheritdoc />
+    public virtual ValueTask<int> RecoverAsync(CancellationToken cancellationToken) => Inner.RecoverAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public virtual ValueTask<int> PruneAsync(CancellationToken cancellationToken) => Inner.PruneAsync(cancellationToken);
+}

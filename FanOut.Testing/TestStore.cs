@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using FanOut.Stores;
+
+namespace FanOut.Testing;
+
+/// <summary>
+/// The harness's store: the in-memory store, plus mocked step results handed to runs as if earlier attempts had stored
+/// them, plus knowing when nothing is running and the next work is only due later (so the harness can move the clock).
+/// </summary>
+internal sealed class TestStore(IFanOutStore inner) : DelegatingStore(inner)
+{
+    private readonly Lock gate = new();
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, StepState>> mocks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, HashSet<string>> mockedByRun = new(StringComparer.Ordinal);
+    private int running;
+    private DateTimeOffset? idleUntil;
+    private TaskCompletionSource<DateTimeOffset>? idle;
+
+    public void Mock(string functionId, StepState state) =>
+        mocks.GetOrAdd(functionId, static _ => new(StringComparer.Ordinal))[state.Id] = state;
+
+    public IReadOnlyCollection<string> MockedSteps(string runId) =>
+        mockedByRun.TryGetValue(runId, out var ids) ? ids : [];
+
+    /// <summary>
+    /// Completes, with the due time of the next queued run, once a claim finds nothing to do while nothing runs — at once
+    /// if that is the state now and the due time is still ahead of <paramref name="now"/>.
+    /// </summary>
+    public Task<DateTimeOffset> WhenIdleAsync(DateTimeOffset now)
+    {
+        lock (gate)
+        {
+            if (idleUntil is { } due && due > now)
+            {
+                return Task.FromResult(due);
+            }
+            idle ??= new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);
+            return idle.Task;
+        }
+    }
+
+    public override async ValueTask<ClaimResult> ClaimAsync(int max, CancellationToken cancellationToken)
+    {
+        var claim = await Inner.ClaimAsync(max, cancellationToken).ConfigureAwait(false);
+        lock (gate)
+        {
+            running += claim.Runs.Count;
+            idleUntil = null;
+            if (claim.Runs.Count == 0 && running == 0 && claim.NextDueAt is { } due)
+            {
+                idleUntil = due;
+                if (idle is { } waiter)
+                {
+                    idle = null;
+                    waiter.TrySetResult(due);
+                }
+            }
+        }
+        if (claim.Runs.Count == 0 || mocks.IsEmpty)
+        {
+            return claim;
+        }
+        var runs = new ClaimedRun[claim.Runs.Count];
+        for (int i = 0; i < runs.Length; i++)
+        {
+            runs[i] = WithMocks(claim.Runs[i]);
+        }
+        return claim with { Runs = runs };
+    }
+
+    public override ValueTask RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError error, CancellationToken cancellationToken)
+    {
+        Ended();
+        return Inner.RetryAsync(runId, failures, dueAt, error, cancellationToken);
+    }
+
+    public override ValueTask<RunResult?> ReleaseAsync(string runId, string reason, CancellationToken cancellationToken)
+    {
+        Ended();
+        return Inner.ReleaseAsync(runId, reason, cancellationToken);
+    }
+
+    public override ValueTask FinishAsync(RunResult result, CancellationToken cancellationToken)
+    {
+        Ended();
+        return Inner.FinishAsync(result, cancellationToken);
+    }
+
+    private void Ended()
+    {
+        lock (gate)
+        {
+            running--;
+        }
+    }
+
+    private ClaimedRun WithMocks(ClaimedRun claimed)
+    {
+        if (!mocks.TryGetValue(claimed.Run.FunctionId, out var forFunction))
+        {
+            return claimed;
+        }
+        var steps = new List<StepState>(claimed.Steps);
+        var ids = mockedByRun.GetOrAdd(claimed.Run.Id, static _ => []);
+        foreach (var mock in forFunction.Values)
+        {
+            if (!steps.Exists(s => s.Id == mock.Id))
+            {
+                steps.Add(mock);
+                lock (ids)
+                {
+                    ids.Add(mock.Id);
+                }
+            }
+        }
+        return claimed with { Steps = steps };
+    }
+}
