@@ -370,7 +370,17 @@ namespace FanOut.Generators.Serialization
                     w.Close();
                     w.Open("else");
                     w.Line(isArray ? "writer.WriteStartArray();" : "writer.WriteStartObject();");
-                    w.Open("foreach (var " + item + " in " + local + ")");
+                    string? count = Indexable(spec);
+                    if (count is not null)
+                    {
+                        string index = Local();
+                        w.Open("for (int " + index + " = 0; " + index + " < " + local + "." + count + "; " + index + "++)");
+                        w.Line("var " + item + " = " + local + "[" + index + "];");
+                    }
+                    else
+                    {
+                        w.Open("foreach (var " + item + " in " + local + ")");
+                    }
                     if (isArray)
                     {
                         Write(spec.ElementType, null, item, null);
@@ -401,6 +411,15 @@ namespace FanOut.Generators.Serialization
                     w.Line("writer.WritePropertyName(" + name + ");");
                 }
             }
+
+            /// <summary>The count property when elements can be read by index (no enumerator to allocate), else null.</summary>
+            private static string? Indexable(TypeSpec spec) => spec.Shape switch
+            {
+                TypeShape.Array => "Length",
+                TypeShape.List => "Count",
+                TypeShape.Enumerable when spec.FullyQualifiedName.StartsWith("global::System.Collections.Generic.IReadOnlyList<", System.StringComparison.Ordinal) => "Count",
+                _ => null,
+            };
 
             private string Local() => "item" + (locals++).ToString(CultureInfo.InvariantCulture);
 

@@ -74,6 +74,24 @@ public sealed class GeneratedSerializerConstructionTests
     }
 
     [Fact]
+    public void Derived_positional_records_are_written_like_reflection_and_round_trip()
+    {
+        using var payloads = PayloadCompilation.Load("""
+            public abstract record Event(string Id, DateTimeOffset At);
+            public sealed record UserSignedUp(string Id, DateTimeOffset At, string Email, IReadOnlyList<string> Roles) : Event(Id, At)
+            {
+                public int Version { get; init; } = 2;
+            }
+
+            public static class Samples { public static UserSignedUp Signup() => new("e-1", DateTimeOffset.UnixEpoch, "a@b.c", ["admin"]) { Version = 3 }; }
+            """, "UserSignedUp");
+
+        Assert.Equal(
+            """{"email":"a@b.c","roles":["admin"],"version":3,"id":"e-1","at":"1970-01-01T00:00:00+00:00"}""",
+            payloads.AssertWritesLikeReflectionAndRoundTrips(payloads.Call("Samples", "Signup"), payloads.Type("UserSignedUp")));
+    }
+
+    [Fact]
     public void Structs_and_record_structs_read_like_reflection()
     {
         using var payloads = PayloadCompilation.Load("""
