@@ -67,6 +67,9 @@ namespace FanOut.Generators.Serialization
                 case "global::System.Half": return "HalfConverter";
                 case "global::System.Text.Json.JsonElement": return "JsonElementConverter";
                 case "global::System.Text.Json.JsonDocument": return "JsonDocumentConverter";
+                case "global::System.Text.Json.Nodes.JsonNode": return "JsonNodeConverter";
+                case "global::System.Text.Json.Nodes.JsonObject": return "JsonObjectConverter";
+                case "global::System.Text.Json.Nodes.JsonArray": return "JsonArrayConverter";
             }
             return null;
         }

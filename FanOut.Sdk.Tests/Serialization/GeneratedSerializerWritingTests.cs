@@ -184,19 +184,21 @@ public sealed class GeneratedSerializerWritingTests
     }
 
     [Fact]
-    public void Raw_json_elements_are_written_as_they_were_read()
+    public void Raw_json_elements_and_nodes_are_written_as_they_were_read()
     {
         using var payloads = PayloadCompilation.Load("""
-            public sealed record Envelope(string Name, JsonElement Data, JsonElement? Extra);
+            public sealed record Envelope(string Name, JsonElement Data, JsonElement? Extra, System.Text.Json.Nodes.JsonNode? Node,
+                System.Text.Json.Nodes.JsonObject? Object, System.Text.Json.Nodes.JsonArray? Array);
 
             public static class Samples
             {
-                public static Envelope WithObject() => new("e", JsonDocument.Parse("{\"Nested\":[1,true,null,\"s\"],\"x\":1.50}").RootElement, null);
+                public static Envelope WithObject() => new("e", JsonDocument.Parse("{\"Nested\":[1,true,null,\"s\"],\"x\":1.50}").RootElement, null,
+                    System.Text.Json.Nodes.JsonNode.Parse("[1,{\"A\":2}]"), new() { ["K"] = "v" }, null);
             }
             """, "Envelope");
 
         Assert.Equal(
-            "{\"name\":\"e\",\"data\":{\"Nested\":[1,true,null,\"s\"],\"x\":1.50},\"extra\":null}",
+            "{\"name\":\"e\",\"data\":{\"Nested\":[1,true,null,\"s\"],\"x\":1.50},\"extra\":null,\"node\":[1,{\"A\":2}],\"object\":{\"K\":\"v\"},\"array\":null}",
             payloads.AssertWritesLikeReflectionAndRoundTrips(payloads.Call("Samples", "WithObject"), payloads.Type("Envelope")));
     }
 
