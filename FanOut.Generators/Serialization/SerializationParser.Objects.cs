@@ -97,8 +97,10 @@ namespace FanOut.Generators.Serialization
                 // reported as a missing property and a null one by its property name; calling the constructor through an
                 // UnsafeAccessor does the same. UnsafeAccessor cannot name generic types, so those use an object
                 // initializer, as System.Text.Json's generator does (errors then name the member as a constructor parameter).
-                bool createsThroughAccessor = requiredProperties.Count > 0 && !type.IsGenericType;
-                if (!createsThroughAccessor)
+                // A struct without a declared parameterless constructor has none in IL: it starts from default(T).
+                bool startsFromDefault = type.IsValueType && (constructor is null || constructor.IsImplicitlyDeclared && constructor.Parameters.Length == 0);
+                bool createsThroughAccessor = requiredProperties.Count > 0 && !type.IsGenericType && !startsFromDefault;
+                if (!createsThroughAccessor && !startsFromDefault)
                 {
                     foreach (var required in requiredProperties)
                     {
@@ -119,7 +121,7 @@ namespace FanOut.Generators.Serialization
                 }
 
                 bool parameterized = constructor is not null && constructor.Parameters.Length > 0 || parameters.Count > 0;
-                var spec = new ObjectSpec(properties.ToEquatableArray(), parameters.ToEquatableArray(), parameterized, createsThroughAccessor);
+                var spec = new ObjectSpec(properties.ToEquatableArray(), parameters.ToEquatableArray(), parameterized, createsThroughAccessor, startsFromDefault && !parameterized);
                 return new TypeSpec(name, IdentifierOf(type), TypeShape.Object, "", "", type.IsValueType, spec);
             }
 

@@ -186,7 +186,8 @@ namespace FanOut.Generators.Serialization
             }
             else
             {
-                w.Line("ObjectCreator = static () => " + (obj.CreatesThroughAccessor ? ConstructorAccessorName(id) : "new " + name) + "(),");
+                w.Line("ObjectCreator = static () => " + (obj.StartsFromDefault ? "default(" + name + ")"
+                    : obj.CreatesThroughAccessor ? ConstructorAccessorName(id) + "()" : "new " + name + "()") + ",");
                 w.Line("ObjectWithParameterizedConstructorCreator = null,");
                 w.Line("ConstructorParameterMetadataInitializer = null,");
             }

@@ -98,14 +98,17 @@ public sealed class GeneratedSerializerConstructionTests
             public record struct Size(int Width, int Height);
             public readonly record struct Money(decimal Amount, string Currency);
             public struct Point { public double Lat { get; set; } public double Lng { get; init; } }
-            public sealed record Shape(Size Size, Money Price, Point Corner, Size? Optional);
+            public struct Pin { public required string Label { get; init; } public int Zoom { get; set; } }
+            public sealed record Shape(Size Size, Money Price, Point Corner, Size? Optional, Pin Pin);
             """, "Shape");
         var type = payloads.Type("Shape");
 
         foreach (string json in new[]
         {
-            """{"size":{"width":1,"height":2},"price":{"amount":1.5,"currency":"EUR"},"corner":{"lat":1,"lng":2},"optional":{"width":3,"height":4}}""",
-            """{"size":{"width":1},"price":{"amount":1.5,"currency":"EUR"},"corner":{},"optional":null}""",
+            """{"size":{"width":1,"height":2},"price":{"amount":1.5,"currency":"EUR"},"corner":{"lat":1,"lng":2},"optional":{"width":3,"height":4},"pin":{"label":"x","zoom":3}}""",
+            """{"size":{"width":1},"price":{"amount":1.5,"currency":"EUR"},"corner":{},"optional":null,"pin":{"label":"x"}}""",
+            """{"size":{"width":1},"price":{"amount":1.5,"currency":"EUR"},"corner":{},"optional":null,"pin":{"zoom":3}}""",
+            """{"size":{"width":1},"price":{"amount":1.5,"currency":"EUR"},"corner":{},"optional":null,"pin":{"label":null}}""",
         })
         {
             string Read(JsonSerializerOptions options, JsonSerializerOptions writer)
@@ -116,7 +119,7 @@ public sealed class GeneratedSerializerConstructionTests
                 }
                 catch (JsonException e)
                 {
-                    return "error: " + e.Path;
+                    return "error: " + e.Message.Split(" Path: ")[0] + " at " + e.Path;
                 }
             }
 
