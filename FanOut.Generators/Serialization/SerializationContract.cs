@@ -35,8 +35,11 @@ namespace FanOut.Generators.Serialization
         None,
         /// <summary>A public <c>set</c> accessor.</summary>
         Setter,
-        /// <summary>A public <c>init</c> accessor, called after construction through an UnsafeAccessor (as reflection does).</summary>
-        InitOnly,
+        /// <summary>
+        /// An <c>init</c> accessor, or a non-public setter of a <c>[JsonInclude]</c> property: called after construction
+        /// through an UnsafeAccessor, as reflection calls it.
+        /// </summary>
+        Accessor,
         /// <summary>Set through a constructor parameter or an object-initializer member (<see cref="ParameterSpec"/>).</summary>
         Constructor,
     }

@@ -78,7 +78,7 @@ namespace FanOut.Generators.Serialization
                             continue;
                         }
                         var bound = properties[index];
-                        if (bound.Setter == SetterKind.InitOnly)
+                        if (bound.Setter == SetterKind.Accessor)
                         {
                             properties[index] = bound with { Setter = SetterKind.Constructor };
                         }
@@ -117,6 +117,16 @@ namespace FanOut.Generators.Serialization
                             DefaultValue: null,
                             properties[index].IsSetNullable,
                             IsMemberInitializer: true));
+                    }
+                }
+
+                foreach (var property in properties)
+                {
+                    // UnsafeAccessor, which calls init-only and non-public setters, cannot name generic types.
+                    if (property.Setter == SetterKind.Accessor && property.DeclaringType.IndexOf('<') >= 0)
+                    {
+                        Problem(path + "." + property.Name, type,
+                            "init-only properties of generic types are not supported; use a constructor parameter, `required`, or `set`");
                     }
                 }
 
@@ -214,9 +224,9 @@ namespace FanOut.Generators.Serialization
                     }
                     return null;
                 }
-                if (hasJsonInclude && (property.GetMethod is not null && !hasPublicGetter || property.SetMethod is not null && !hasPublicSetter))
+                if (hasJsonInclude && property.GetMethod is not null && !hasPublicGetter)
                 {
-                    Problem(memberPath, property.Type, "[JsonInclude] on non-public accessors is not supported; make the accessors public");
+                    Problem(memberPath, property.Type, "[JsonInclude] on a non-public getter is not supported; make the getter public");
                 }
 
                 string? ignoreCondition = null;
@@ -272,7 +282,10 @@ namespace FanOut.Generators.Serialization
                     requiredProperties.Add(property);
                 }
 
-                var setter = !hasPublicSetter ? SetterKind.None : property.SetMethod!.IsInitOnly ? SetterKind.InitOnly : SetterKind.Setter;
+                var setter = property.SetMethod is null ? SetterKind.None
+                    : hasPublicSetter ? (property.SetMethod.IsInitOnly ? SetterKind.Accessor : SetterKind.Setter)
+                    : hasJsonInclude ? SetterKind.Accessor
+                    : SetterKind.None;
                 bool nonNullableReference = !property.Type.IsValueType && property.NullableAnnotation == NullableAnnotation.NotAnnotated &&
                     property.Type.TypeKind != TypeKind.TypeParameter;
                 bool getNullable = !nonNullableReference || HasAttribute(property, "System.Diagnostics.CodeAnalysis.MaybeNullAttribute");

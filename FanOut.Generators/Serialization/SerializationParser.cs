@@ -230,6 +230,10 @@ namespace FanOut.Generators.Serialization
                 {
                     return "abstract types cannot be created when reading; use a concrete type";
                 }
+                if (type.IsFileLocal)
+                {
+                    return "file-local types cannot be reached from the generated serializers; make the type internal or public";
+                }
                 if (!IsAccessible(type))
                 {
                     return "the type must be public or internal (and not nested in a private type) for generated serializers to reach it";

@@ -279,9 +279,9 @@ namespace FanOut.Generators.Serialization
             {
                 case SetterKind.Setter:
                     return "static (obj, value) => " + (type.IsValueType ? unboxed : target) + "." + Identifier(property.Name) + " = value!";
-                case SetterKind.InitOnly:
-                    // Init-only setters are called after construction, as reflection does, so an absent property keeps its
-                    // initializer's value (an object initializer in the creator would overwrite it with default).
+                case SetterKind.Accessor:
+                    // Init-only (and [JsonInclude] non-public) setters are called after construction, as reflection does, so an
+                    // absent property keeps its initializer's value (an object initializer would overwrite it with default).
                     return "static (obj, value) => " + InitAccessorName(id, property) + "(" +
                         (type.IsValueType ? "ref " + unboxed : target) + ", value!)";
                 case SetterKind.Constructor:
@@ -309,7 +309,7 @@ namespace FanOut.Generators.Serialization
             }
             foreach (var property in obj.Properties)
             {
-                if (property.Setter != SetterKind.InitOnly || property.IgnoreCondition == "Always")
+                if (property.Setter != SetterKind.Accessor || property.IgnoreCondition == "Always")
                 {
                     continue;
                 }
