@@ -35,8 +35,11 @@ namespace FanOut.Generators.Serialization
         None,
         /// <summary>A public <c>set</c> accessor.</summary>
         Setter,
-        /// <summary>A public <c>init</c> accessor, called after construction through an UnsafeAccessor (as reflection does).</summary>
-        InitOnly,
+        /// <summary>
+        /// An <c>init</c> accessor, or a non-public setter of a <c>[JsonInclude]</c> property: called after construction
+        /// through an UnsafeAccessor, as reflection calls it.
+        /// </summary>
+        Accessor,
         /// <summary>Set through a constructor parameter or an object-initializer member (<see cref="ParameterSpec"/>).</summary>
         Constructor,
     }
@@ -70,11 +73,16 @@ namespace FanOut.Generators.Serialization
     /// Whether the constructor is called through an UnsafeAccessor because the type has <c>required</c> members it does not
     /// set; those members are then set through their setters, as reflection does.
     /// </param>
+    /// <param name="StartsFromDefault">
+    /// A struct without a declared parameterless constructor (none exists in IL): instances start as <c>default(T)</c>,
+    /// which also skips the compiler's check of <c>required</c> members, as reflection does.
+    /// </param>
     internal sealed record ObjectSpec(
         EquatableArray<PropertySpec> Properties,
         EquatableArray<ParameterSpec> Parameters,
         bool UsesParameterizedConstructor,
-        bool CreatesThroughAccessor);
+        bool CreatesThroughAccessor,
+        bool StartsFromDefault);
 
     /// <summary>One serialized property.</summary>
     /// <param name="Name">The CLR name; System.Text.Json applies the naming policy to it unless <see cref="JsonName"/> is set.</param>

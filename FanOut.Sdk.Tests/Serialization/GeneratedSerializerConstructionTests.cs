@@ -74,20 +74,41 @@ public sealed class GeneratedSerializerConstructionTests
     }
 
     [Fact]
+    public void Derived_positional_records_are_written_like_reflection_and_round_trip()
+    {
+        using var payloads = PayloadCompilation.Load("""
+            public abstract record Event(string Id, DateTimeOffset At);
+            public sealed record UserSignedUp(string Id, DateTimeOffset At, string Email, IReadOnlyList<string> Roles) : Event(Id, At)
+            {
+                public int Version { get; init; } = 2;
+            }
+
+            public static class Samples { public static UserSignedUp Signup() => new("e-1", DateTimeOffset.UnixEpoch, "a@b.c", ["admin"]) { Version = 3 }; }
+            """, "UserSignedUp");
+
+        Assert.Equal(
+            """{"email":"a@b.c","roles":["admin"],"version":3,"id":"e-1","at":"1970-01-01T00:00:00+00:00"}""",
+            payloads.AssertWritesLikeReflectionAndRoundTrips(payloads.Call("Samples", "Signup"), payloads.Type("UserSignedUp")));
+    }
+
+    [Fact]
     public void Structs_and_record_structs_read_like_reflection()
     {
         using var payloads = PayloadCompilation.Load("""
             public record struct Size(int Width, int Height);
             public readonly record struct Money(decimal Amount, string Currency);
             public struct Point { public double Lat { get; set; } public double Lng { get; init; } }
-            public sealed record Shape(Size Size, Money Price, Point Corner, Size? Optional);
+            public struct Pin { public required string Label { get; init; } public int Zoom { get; set; } }
+            public sealed record Shape(Size Size, Money Price, Point Corner, Size? Optional, Pin Pin);
             """, "Shape");
         var type = payloads.Type("Shape");
 
         foreach (string json in new[]
         {
-            """{"size":{"width":1,"height":2},"price":{"amount":1.5,"currency":"EUR"},"corner":{"lat":1,"lng":2},"optional":{"width":3,"height":4}}""",
-            """{"size":{"width":1},"price":{"amount":1.5,"currency":"EUR"},"corner":{},"optional":null}""",
+            """{"size":{"width":1,"height":2},"price":{"amount":1.5,"currency":"EUR"},"corner":{"lat":1,"lng":2},"optional":{"width":3,"height":4},"pin":{"label":"x","zoom":3}}""",
+            """{"size":{"width":1},"price":{"amount":1.5,"currency":"EUR"},"corner":{},"optional":null,"pin":{"label":"x"}}""",
+            """{"size":{"width":1},"price":{"amount":1.5,"currency":"EUR"},"corner":{},"optional":null,"pin":{"zoom":3}}""",
+            """{"size":{"width":1},"price":{"amount":1.5,"currency":"EUR"},"corner":{},"optional":null,"pin":{"label":null}}""",
         })
         {
             string Read(JsonSerializerOptions options, JsonSerializerOptions writer)
@@ -98,7 +119,7 @@ public sealed class GeneratedSerializerConstructionTests
                 }
                 catch (JsonException e)
                 {
-                    return "error: " + e.Path;
+                    return "error: " + e.Message.Split(" Path: ")[0] + " at " + e.Path;
                 }
             }
 

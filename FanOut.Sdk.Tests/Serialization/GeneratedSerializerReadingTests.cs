@@ -124,6 +124,28 @@ public sealed class GeneratedSerializerReadingTests : IDisposable
     }
 
     [Fact]
+    public void A_JsonInclude_property_with_a_private_setter_is_read_like_reflection()
+    {
+        using var included = PayloadCompilation.Load("""
+            public sealed class Account
+            {
+                public string Id { get; set; } = "";
+                [JsonInclude] public decimal Balance { get; private set; } = 10m;
+                public string Owner { get; private set; } = "nobody";
+            }
+            """, "Account");
+        var type = included.Type("Account");
+        const string json = """{"id":"a","balance":25.5,"owner":"ada"}""";
+
+        object generated = JsonSerializer.Deserialize(json, type, included.GeneratedOptions)!;
+        object reflection = JsonSerializer.Deserialize(json, type, PayloadCompilation.StrictReflectionOptions)!;
+
+        Assert.Equal(25.5m, type.GetProperty("Balance")!.GetValue(generated));
+        Assert.Equal("nobody", type.GetProperty("Owner")!.GetValue(generated));
+        Assert.Equal(included.Write(reflection, type), included.Write(generated, type));
+    }
+
+    [Fact]
     public void A_present_init_only_property_is_set()
     {
         object address = JsonSerializer.Deserialize("""{"street":"s","number":1,"country":"BE"}""", Address, payloads.GeneratedOptions)!;

@@ -133,19 +133,72 @@ public sealed class GeneratedSerializerWritingTests
     }
 
     [Fact]
-    public void Raw_json_elements_are_written_as_they_were_read()
+    public void Nulls_inside_collections_and_dictionaries_are_written_like_reflection_and_round_trip()
     {
         using var payloads = PayloadCompilation.Load("""
-            public sealed record Envelope(string Name, JsonElement Data, JsonElement? Extra);
+            public enum Plan : byte { Free, Pro }
+            public sealed record Tag(string Name);
+            public sealed record Sparse(
+                int?[] Counts, List<Tag?> Tags, Dictionary<string, int?> Limits, Dictionary<string, List<string>?> Groups,
+                IReadOnlyDictionary<string, Tag?> ByName, IEnumerable<Plan?> Plans, List<string?[]?> Nested, Dictionary<string, Plan> ByPlan,
+                Dictionary<string, DateTimeOffset?> Seen, IReadOnlyList<Uri?> Links);
 
             public static class Samples
             {
-                public static Envelope WithObject() => new("e", JsonDocument.Parse("{\"Nested\":[1,true,null,\"s\"],\"x\":1.50}").RootElement, null);
+                public static Sparse Typical() => new(
+                    [1, null, 3], [new("a"), null], new() { ["a"] = 1, ["b"] = null }, new() { ["x"] = ["1"], ["y"] = null },
+                    new Dictionary<string, Tag?> { ["t"] = null }, [Plan.Pro, null], [["a", null], null], new() { ["p"] = Plan.Pro },
+                    new() { ["now"] = DateTimeOffset.UnixEpoch, ["never"] = null }, [new Uri("https://example.invalid"), null]);
+            }
+            """, "Sparse");
+
+        payloads.AssertWritesLikeReflectionAndRoundTrips(payloads.Call("Samples", "Typical"), payloads.Type("Sparse"));
+    }
+
+    [Fact]
+    public void Ignore_conditions_on_nullable_struct_and_collection_members_are_honoured_like_reflection()
+    {
+        using var payloads = PayloadCompilation.Load("""
+            public readonly record struct Money(decimal Amount, string Currency);
+            public sealed class Conditional
+            {
+                [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? MaybeCount { get; set; }
+                [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public int? MaybeDefault { get; set; }
+                [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public Guid Id { get; set; }
+                [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public Money Price { get; set; }
+                [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public string? Note { get; set; }
+                [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public List<int>? Numbers { get; set; }
+                [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool Flag { get; set; }
+            }
+
+            public static class Samples
+            {
+                public static Conditional Empty() => new();
+                public static Conditional Full() => new() { MaybeCount = 0, MaybeDefault = 0, Id = Guid.Parse("9b2e7c55-6f0e-4c57-8a43-1e6f4b1b8f2d"), Price = new(1m, "EUR"), Note = "", Numbers = [], Flag = true };
+            }
+            """, "Conditional");
+        var type = payloads.Type("Conditional");
+
+        Assert.Equal("{}", payloads.Write(payloads.Call("Samples", "Empty"), type));
+        payloads.AssertWritesLikeReflectionAndRoundTrips(payloads.Call("Samples", "Full"), type);
+    }
+
+    [Fact]
+    public void Raw_json_elements_and_nodes_are_written_as_they_were_read()
+    {
+        using var payloads = PayloadCompilation.Load("""
+            public sealed record Envelope(string Name, JsonElement Data, JsonElement? Extra, System.Text.Json.Nodes.JsonNode? Node,
+                System.Text.Json.Nodes.JsonObject? Object, System.Text.Json.Nodes.JsonArray? Array);
+
+            public static class Samples
+            {
+                public static Envelope WithObject() => new("e", JsonDocument.Parse("{\"Nested\":[1,true,null,\"s\"],\"x\":1.50}").RootElement, null,
+                    System.Text.Json.Nodes.JsonNode.Parse("[1,{\"A\":2}]"), new() { ["K"] = "v" }, null);
             }
             """, "Envelope");
 
         Assert.Equal(
-            "{\"name\":\"e\",\"data\":{\"Nested\":[1,true,null,\"s\"],\"x\":1.50},\"extra\":null}",
+            "{\"name\":\"e\",\"data\":{\"Nested\":[1,true,null,\"s\"],\"x\":1.50},\"extra\":null,\"node\":[1,{\"A\":2}],\"object\":{\"K\":\"v\"},\"array\":null}",
             payloads.AssertWritesLikeReflectionAndRoundTrips(payloads.Call("Samples", "WithObject"), payloads.Type("Envelope")));
     }
 

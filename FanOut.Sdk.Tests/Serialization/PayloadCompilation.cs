@@ -124,8 +124,11 @@ internal sealed class PayloadCompilation : IDisposable
         return compilation;
     }
 
+    /// <summary>A type by metadata name (<c>Envelope`1</c>); file-local types, whose metadata names are mangled, by plain name.</summary>
     public static ITypeSymbol TypeOf(Compilation compilation, string metadataName) =>
-        compilation.GetTypeByMetadataName(metadataName) ?? throw new ArgumentException("No type " + metadataName + " in the source.");
+        compilation.GetTypeByMetadataName(metadataName)
+        ?? compilation.GetSymbolsWithName(metadataName, SymbolFilter.Type).OfType<ITypeSymbol>().SingleOrDefault()
+        ?? throw new ArgumentException("No type " + metadataName + " in the source.");
 
     public Type Type(string name) => Assembly.GetType(name, throwOnError: true)!;
 

@@ -233,6 +233,29 @@ public sealed class SerializationProblemTests
     }
 
     [Fact]
+    public void An_init_only_property_of_a_generic_type_outside_the_constructor_is_a_problem_naming_it()
+    {
+        var problem = SingleProblem("""
+            public sealed class Envelope<T> { public T? Data { get; set; } public string Trace { get; init; } = ""; }
+            public sealed record Batch(Envelope<int> Latest);
+            """, "Batch");
+
+        Assert.Equal("Batch.Latest.Trace", problem.MemberPath);
+        Assert.Contains("init-only properties of generic types", problem.Reason);
+    }
+
+    [Fact]
+    public void A_file_local_type_is_a_problem()
+    {
+        var problem = SingleProblem("""
+            file sealed record Secret(string Value);
+            """, "Secret");
+
+        Assert.Equal("Secret", problem.MemberPath);
+        Assert.Contains("file-local", problem.Reason);
+    }
+
+    [Fact]
     public void An_always_ignored_member_of_an_unsupported_type_is_not_a_problem()
     {
         var result = PayloadCompilation.Parse("""
