@@ -58,7 +58,7 @@ namespace FanOut.Generators.Diagnostics
             {
                 return;
             }
-            if (!id.ConstantValue.HasValue)
+            if (!id.ConstantValue.HasValue && !IsForwardedParameter(id))
             {
                 context.ReportDiagnostic(Diagnostic.Create(FanOutDiagnostics.NonConstantStepId, id.Syntax.GetLocation()));
             }
@@ -81,6 +81,14 @@ namespace FanOut.Generators.Diagnostics
                 context.ReportDiagnostic(Diagnostic.Create(FanOutDiagnostics.NondeterministicValue, context.Operation.Syntax.GetLocation(), name));
             }
         }
+
+        /// <summary>
+        /// An id passed in through a parameter of a method or local function, as in a helper
+        /// <c>Task&lt;int&gt; Part(string id) =&gt; step.Run(id, …)</c>: whether it is constant depends on the callers, which
+        /// this call cannot see, so it is not reported. A lambda's parameter is (it usually comes from a collection).
+        /// </summary>
+        private static bool IsForwardedParameter(IOperation id) =>
+            id is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: not MethodKind.AnonymousFunction } };
 
         /// <summary>
         /// True when <paramref name="operation"/> runs as the method body runs: not inside a lambda or local function (a
