@@ -76,7 +76,7 @@ public sealed class DeterminismDiagnosticTests
             "Step id 'send' is also used by another step.Run call in this method. Repeated ids are numbered in the order the steps start " +
             "('send:1', 'send:2'), so moving or adding either call hands one step's stored result to the other; give each call site its own id.",
             DiagnosticSeverity.Warning);
-        Assert.Equal(24, diagnostic.Location.GetLineSpan().StartLinePosition.Line + 1);
+        Assert.Equal(19, diagnostic.Location.GetLineSpan().StartLinePosition.Line + 1);
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class DeterminismDiagnosticTests
             """));
 
         var diagnostic = Assert.Single(diagnostics);
-        Assert.Equal(("FANOUT019", 111), (diagnostic.Id, diagnostic.Location.GetLineSpan().StartLinePosition.Character + 1));
+        Assert.Equal(("FANOUT019", 81), (diagnostic.Id, diagnostic.Location.GetLineSpan().StartLinePosition.Character + 1));
     }
 
     [Fact]
