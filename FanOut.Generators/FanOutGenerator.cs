@@ -9,8 +9,9 @@ namespace FanOut.Generators
 {
     /// <summary>
     /// Wires FanOut at compile time: reads [Event] types, [Function] methods, the result types of step.Run&lt;T&gt; calls
-    /// and the FanOut assemblies this compilation references, and emits the module (FanOut.Registration.g.cs), the trigger table with typed invokers
-    /// (FanOut.Triggers.g.cs) and the serializers (FanOut.Serializers.g.cs). Reports nothing: FanOutAnalyzer does.
+    /// and the FanOut assemblies this compilation references, and emits the module (FanOut.Registration.g.cs), the trigger
+    /// table with typed invokers (FanOut.Triggers.g.cs) and the serializers (FanOut.Serializers.g.cs). Reports nothing:
+    /// FanOutAnalyzer does.
     /// </summary>
     [Generator(LanguageNames.CSharp)]
     public sealed class FanOutGenerator : IIncrementalGenerator

@@ -15,7 +15,7 @@ namespace FanOut.Generators.Parsing
         // TimeSpan.FromSeconds throws above this; anything larger is a mistake anyway.
         private const double MaxTimeoutSeconds = 922337203685.0;
 
-        /// <summary>Inngest's maximum; more retries of a step would keep a failing run alive for days.</summary>
+        /// <summary>Inngest's maximum, so a function's Retries means the same in FanOut as there.</summary>
         public const int MaxRetries = 20;
 
         public static FunctionKey ReadKey(IMethodSymbol method, AttributeData attribute) =>

@@ -7,8 +7,9 @@ using FanOut.Generators.Serialization;
 namespace FanOut.Generators.Parsing
 {
     /// <summary>
-    /// Joins the compilation's events, functions, step results and references into what is emitted: only valid declarations (the
-    /// analyzer reports the rest, so generated code never adds errors of its own), in a deterministic order.
+    /// Joins the compilation's events, functions, step results and references into what is emitted: only valid
+    /// declarations (the analyzer reports the rest, so generated code never adds errors of its own), in a deterministic
+    /// order.
     /// </summary>
     internal static class ModuleBuilder
     {
