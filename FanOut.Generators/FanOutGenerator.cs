@@ -8,9 +8,10 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace FanOut.Generators
 {
     /// <summary>
-    /// Wires FanOut at compile time: reads [Event] types, [Function] methods and the FanOut assemblies this compilation
-    /// references, and emits the module (FanOut.Registration.g.cs), the trigger table with typed invokers
-    /// (FanOut.Triggers.g.cs) and the serializers (FanOut.Serializers.g.cs). Reports nothing: FanOutAnalyzer does.
+    /// Wires FanOut at compile time: reads [Event] types, [Function] methods, the result types of step.Run&lt;T&gt; calls
+    /// and the FanOut assemblies this compilation references, and emits the module (FanOut.Registration.g.cs), the trigger
+    /// table with typed invokers (FanOut.Triggers.g.cs) and the serializers (FanOut.Serializers.g.cs). Reports nothing:
+    /// FanOutAnalyzer does.
     /// </summary>
     [Generator(LanguageNames.CSharp)]
     public sealed class FanOutGenerator : IIncrementalGenerator
@@ -37,6 +38,17 @@ namespace FanOut.Generators
                 .Collect()
                 .WithTrackingName(TrackingNames.AllFunctions);
 
+            // Every step.Run<T>(…) in the compilation, wherever it is (function bodies, helpers, lambdas): its T needs a
+            // serializer. The predicate only looks at the name; the semantic model confirms FanOut.Step.Run<T>.
+            var stepResults = context.SyntaxProvider
+                .CreateSyntaxProvider(
+                    static (node, _) => StepParser.IsCandidate(node),
+                    static (ctx, ct) => StepParser.Parse(ctx, ct))
+                .WithTrackingName(TrackingNames.StepResults)
+                .Where(static result => result is not null)
+                .Collect()
+                .WithTrackingName(TrackingNames.AllStepResults);
+
             // Runs on every compilation change, but its model compares equal unless the references change, so what
             // follows stays cached.
             var assembly = context.CompilationProvider
@@ -46,9 +58,11 @@ namespace FanOut.Generators
             var module = events
                 .Combine(functions)
                 .WithTrackingName(TrackingNames.Declarations)
+                .Combine(stepResults)
+                .WithTrackingName(TrackingNames.Sources)
                 .Combine(assembly)
                 .WithTrackingName(TrackingNames.Inputs)
-                .Select(static (input, _) => ModuleBuilder.Build(input.Left.Left, input.Left.Right, input.Right))
+                .Select(static (input, _) => ModuleBuilder.Build(input.Left.Left.Left, input.Left.Left.Right, input.Left.Right, input.Right))
                 .WithTrackingName(TrackingNames.Module);
 
             context.RegisterSourceOutput(module, static (output, model) =>

@@ -8,7 +8,10 @@ namespace FanOut.Generators
         public const string Functions = nameof(Functions);
         public const string AllFunctions = nameof(AllFunctions);
         public const string Assembly = nameof(Assembly);
+        public const string StepResults = nameof(StepResults);
+        public const string AllStepResults = nameof(AllStepResults);
         public const string Declarations = nameof(Declarations);
+        public const string Sources = nameof(Sources);
         public const string Inputs = nameof(Inputs);
         public const string Module = nameof(Module);
     }

@@ -39,6 +39,7 @@ namespace FanOut.Generators.Diagnostics
                     LazyThreadSafetyMode.ExecutionAndPublication);
                 start.RegisterSymbolAction(c => AnalyzeType(c, eventAttribute, catalog), SymbolKind.NamedType);
                 start.RegisterSymbolAction(c => AnalyzeMethod(c, functionAttribute, catalog), SymbolKind.Method);
+                StepCallAnalysis.Register(start, functionAttribute);
             });
         }
 

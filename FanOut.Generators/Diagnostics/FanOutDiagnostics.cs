@@ -6,7 +6,8 @@ using Microsoft.CodeAnalysis;
 namespace FanOut.Generators.Diagnostics
 {
     /// <summary>
-    /// The FANOUT diagnostics. Ids are stable and documented in docs/diagnostics.md (the help link of each); every
+    /// The FANOUT diagnostics: errors for declarations generated code cannot use (001–017), warnings for step code that
+    /// would not replay deterministically (018–020). Ids are stable and documented in docs/diagnostics.md (the help link of each); every
     /// message says what to change. Recorded in AnalyzerReleases.Unshipped.md.
     /// </summary>
     internal static class FanOutDiagnostics
@@ -70,9 +71,42 @@ namespace FanOut.Generators.Diagnostics
             "Invalid timeout",
             "Function '{0}' has TimeoutSeconds = {1}. Use a finite number of seconds greater than zero, or zero (the default) for the configured default timeout.");
 
+        public static readonly DiagnosticDescriptor InvalidRetries = Create(ProblemIds.InvalidRetries,
+            "Invalid retries",
+            "Function '{0}' has Retries = {1}. Use 0 (no retries) to 20, or leave it out (-1, the default) for FanOutOptions.DefaultRetries.");
+
+        public static readonly DiagnosticDescriptor InvalidFailureHandler = Create(ProblemIds.InvalidFailureHandler,
+            "Invalid failure handler",
+            "Function '{0}' has OnFailure = \"{1}\", but {2}. A failure handler is one method of the function's class, not overloaded, " +
+            "returning Task or ValueTask and taking at most one each of: the event payload (or Event<payload>), FunctionFailure, CancellationToken.");
+
+        public static readonly DiagnosticDescriptor OpenStepResult = Create(ProblemIds.OpenStepResult,
+            "Step result of an open type",
+            "step.Run<{0}> has a result of open type '{0}', but step results must be a closed type FanOut can generate a serializer for. " +
+            "Call step.Run where the result type is known, for example in the caller of this generic method.");
+
+        public static readonly DiagnosticDescriptor NonConstantStepId = Create(ProblemIds.NonConstantStepId,
+            "Step id is not a constant",
+            "The step id is not a compile-time constant. A step's result is found again by its id on every attempt, so an id that can change " +
+            "between attempts runs the step again; use a constant, nameof or an interpolation of constants (a loop around one call is numbered automatically).",
+            DiagnosticSeverity.Warning);
+
+        public static readonly DiagnosticDescriptor DuplicateStepId = Create(ProblemIds.DuplicateStepId,
+            "Step id used at two call sites",
+            "Step id '{0}' is also used by another step.Run call in this method. Repeated ids are numbered in the order the steps start " +
+            "('{0}:1', '{0}:2'), so moving or adding either call hands one step's stored result to the other; give each call site its own id.",
+            DiagnosticSeverity.Warning);
+
+        public static readonly DiagnosticDescriptor NondeterministicValue = Create(ProblemIds.NondeterministicValue,
+            "Non-deterministic value outside a step",
+            "'{0}' gives a different value on every attempt, because code outside steps runs again on each retry. Move it into a step " +
+            "(the lambda passed to step.Run), so the value is stored once and is the same on every attempt.",
+            DiagnosticSeverity.Warning);
+
         public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
             UnknownEvent, PayloadMismatch, DuplicateFunctionId, DuplicateEventName, InvalidEventName, InvalidFunctionId, UnsupportedReturnType,
-            UnsupportedParameter, Generic, Unreachable, MissingEvent, NotSerializable, NotConstructible, InvalidTimeout);
+            UnsupportedParameter, Generic, Unreachable, MissingEvent, NotSerializable, NotConstructible, InvalidTimeout, InvalidRetries,
+            InvalidFailureHandler, OpenStepResult, NonConstantStepId, DuplicateStepId, NondeterministicValue);
 
         private static readonly Dictionary<string, DiagnosticDescriptor> ById = CreateIndex();
 
@@ -88,8 +122,8 @@ namespace FanOut.Generators.Diagnostics
             return index;
         }
 
-        private static DiagnosticDescriptor Create(string id, string title, string message) => new DiagnosticDescriptor(
-            id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity = DiagnosticSeverity.Error) => new DiagnosticDescriptor(
+            id, title, message, Category, severity, isEnabledByDefault: true,
             helpLinkUri: HelpRoot + id.ToLowerInvariant());
     }
 }

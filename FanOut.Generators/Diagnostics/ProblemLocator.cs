@@ -21,6 +21,10 @@ namespace FanOut.Generators.Diagnostics
                     return Named(attributeSyntax, "Event")?.GetLocation() ?? fallback;
                 case ProblemSite.Timeout:
                     return Named(attributeSyntax, "TimeoutSeconds")?.GetLocation() ?? fallback;
+                case ProblemSite.Retries:
+                    return Named(attributeSyntax, "Retries")?.GetLocation() ?? fallback;
+                case ProblemSite.OnFailure:
+                    return Named(attributeSyntax, "OnFailure")?.GetLocation() ?? fallback;
                 case ProblemSite.ReturnType:
                     return ReturnType(symbol, cancellationToken)?.GetLocation() ?? FirstLocation(symbol);
                 case ProblemSite.Parameter:

@@ -6,7 +6,8 @@ namespace FanOut.Generators.Emitting
 {
     /// <summary>
     /// Emits <c>FanOut.Triggers.g.cs</c>: the trigger table (every function, grouped by event name) and one typed invoker
-    /// per function, which reads the event, creates the class from the attempt's services and calls the method.
+    /// per function, which reads the event, creates the class from the attempt's services and calls the method; and, for
+    /// a function with OnFailure, a second invoker that does the same for its failure handler.
     /// </summary>
     internal static class TriggersEmitter
     {
@@ -50,8 +51,13 @@ namespace FanOut.Generators.Emitting
             {
                 writer.WriteLine();
                 WriteInvoker(writer, module.Functions[i], invokers[i]);
+                if (module.Functions[i].FailureHandler is { } handler)
+                {
+                    writer.WriteLine();
+                    WriteFailureInvoker(writer, module.Functions[i], handler, FailureInvokerName(invokers[i]));
+                }
             }
-            if (module.Functions.Any(f => f.Activation?.Services.Any(s => s.DefaultValue is not null) == true))
+            if (module.Functions.Any(f => HasOptionalServices(f.Activation) || HasOptionalServices(f.FailureHandler?.Activation)))
             {
                 writer.WriteLine();
                 writer.WriteBlock("""
@@ -69,7 +75,7 @@ namespace FanOut.Generators.Emitting
         {
             var line = "new global::FanOut.Registration.FunctionDescriptor(" + Literals.String(function.Key.Id) + ", "
                 + Literals.String(function.EventName!) + ", typeof(" + function.ContainingTypeName + "), " + invoker + ")";
-            if (function.OutputTypeName is null && function.TimeoutSeconds == 0)
+            if (function.OutputTypeName is null && function.TimeoutSeconds == 0 && function.Retries < 0 && function.FailureHandler is null)
             {
                 writer.WriteLine(line + ",");
                 return;
@@ -83,51 +89,69 @@ namespace FanOut.Generators.Emitting
             {
                 writer.WriteLine("Timeout = global::System.TimeSpan.FromSeconds(" + Literals.Double(function.TimeoutSeconds) + "),");
             }
+            if (function.Retries >= 0)
+            {
+                writer.WriteLine("Retries = " + function.Retries.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",");
+            }
+            if (function.FailureHandler is not null)
+            {
+                writer.WriteLine("FailureHandler = " + FailureInvokerName(invoker) + ",");
+            }
             writer.CloseBlock(",");
         }
 
-        private static void WriteInvoker(SourceWriter writer, FunctionModel function, string name)
+        private static void WriteInvoker(SourceWriter writer, FunctionModel function, string name) => WriteInvoker(
+            writer, name, function.ContainingTypeName, function.MethodName, function.IsStatic, function.Parameters, function.ReturnsValue, function.Activation);
+
+        private static void WriteFailureInvoker(SourceWriter writer, FunctionModel function, FailureHandlerModel handler, string name)
+        {
+            writer.WriteLine("// Runs once when a run of '" + function.Key.Id + "' has failed for good; the worker sets context.Failure first.");
+            WriteInvoker(writer, name, function.ContainingTypeName, handler.MethodName, handler.IsStatic, handler.Parameters, returnsValue: false, handler.Activation);
+        }
+
+        private static void WriteInvoker(
+            SourceWriter writer, string name, string typeName, string methodName, bool isStatic,
+            EquatableArray<ParameterModel> parameters, bool returnsValue, ActivationModel? activation)
         {
             writer.OpenBlock("private static async global::System.Threading.Tasks.ValueTask<object?> " + name + "(global::FanOut.Registration.RunContext context)");
-            var payload = function.Parameters.FirstOrDefault(p => p.Kind is ParameterKind.Payload or ParameterKind.Event);
+            var payload = parameters.FirstOrDefault(p => p.Kind is ParameterKind.Payload or ParameterKind.Event);
             if (payload is not null)
             {
                 writer.WriteLine("var @event = context.GetEvent<" + payload.DataTypeName + ">();");
             }
-            var arguments = string.Join(", ", function.Parameters.Select(Argument));
-            var target = function.IsStatic ? function.ContainingTypeName : "instance";
-            var call = "await " + target + "." + Literals.Member(function.MethodName) + "(" + arguments + ").ConfigureAwait(false);";
-            var activation = function.Activation;
-            if (activation is null)
+            var arguments = string.Join(", ", parameters.Select(Argument));
+            var target = isStatic ? typeName : "instance";
+            var call = "await " + target + "." + Literals.Member(methodName) + "(" + arguments + ").ConfigureAwait(false);";
+            if (isStatic || activation is null)
             {
-                WriteCall(writer, function, call);
+                WriteCall(writer, returnsValue, call);
             }
             else
             {
-                WriteConstruction(writer, function.ContainingTypeName, activation);
+                WriteConstruction(writer, typeName, activation);
                 switch (activation.Dispose)
                 {
                     case DisposeKind.DisposeAsync:
                         writer.OpenBlock("await using (global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait(instance, false))");
-                        WriteCall(writer, function, call);
+                        WriteCall(writer, returnsValue, call);
                         writer.CloseBlock();
                         break;
                     case DisposeKind.Dispose:
                         writer.OpenBlock("using (instance)");
-                        WriteCall(writer, function, call);
+                        WriteCall(writer, returnsValue, call);
                         writer.CloseBlock();
                         break;
                     default:
-                        WriteCall(writer, function, call);
+                        WriteCall(writer, returnsValue, call);
                         break;
                 }
             }
             writer.CloseBlock();
         }
 
-        private static void WriteCall(SourceWriter writer, FunctionModel function, string call)
+        private static void WriteCall(SourceWriter writer, bool returnsValue, string call)
         {
-            if (function.ReturnsValue)
+            if (returnsValue)
             {
                 writer.WriteLine("return " + call);
             }
@@ -159,11 +183,17 @@ namespace FanOut.Generators.Emitting
             writer.Unindent();
         }
 
+        private static bool HasOptionalServices(ActivationModel? activation) => activation?.Services.Any(s => s.DefaultValue is not null) == true;
+
+        /// <summary>InvokeFailure_ + the invoker's suffix, so it is as unique as the invoker's name.</summary>
+        private static string FailureInvokerName(string invoker) => "InvokeFailure_" + invoker.Substring("Invoke_".Length);
+
         private static string Argument(ParameterModel parameter) => parameter.Kind switch
         {
             ParameterKind.Payload => "@event.Data",
             ParameterKind.Event => "@event",
             ParameterKind.Step => "context.Step",
+            ParameterKind.Failure => "context.Failure!",
             _ => "context.CancellationToken",
         };
 

@@ -14,6 +14,7 @@ namespace FanOut.Generators.Model
         Event,
         Step,
         CancellationToken,
+        Failure,
         Unsupported,
     }
 
@@ -38,6 +39,15 @@ namespace FanOut.Generators.Model
     /// <summary>How generated code creates (and disposes of) the class of an instance function.</summary>
     internal sealed record ActivationModel(EquatableArray<ServiceModel> Services, DisposeKind Dispose);
 
+    /// <summary>
+    /// The method named by <c>OnFailure</c>: a method of the function's class, called once when a run has failed for good.
+    /// </summary>
+    /// <param name="MethodName">The method name.</param>
+    /// <param name="IsStatic">True for a static method.</param>
+    /// <param name="Parameters">The parameters in declaration order (payload, event, failure or cancellation token).</param>
+    /// <param name="Activation">How to create the class when the handler is an instance method, or null for a static one.</param>
+    internal sealed record FailureHandlerModel(string MethodName, bool IsStatic, EquatableArray<ParameterModel> Parameters, ActivationModel? Activation);
+
     /// <summary>A <c>[Function]</c> method of this compilation, with every local mistake found in it.</summary>
     /// <param name="Key">Its id and display.</param>
     /// <param name="EventName">The triggering event's name, or null when missing.</param>
@@ -48,6 +58,8 @@ namespace FanOut.Generators.Model
     /// <param name="ReturnsValue">True for Task&lt;T&gt; and ValueTask&lt;T&gt;.</param>
     /// <param name="OutputTypeName">T, fully qualified, when the function returns a value.</param>
     /// <param name="TimeoutSeconds">The attribute's TimeoutSeconds (0 = default).</param>
+    /// <param name="Retries">The attribute's Retries (-1 = the configured default).</param>
+    /// <param name="FailureHandler">The method named by OnFailure, or null.</param>
     /// <param name="Activation">How to create the class, or null for a static method.</param>
     /// <param name="Output">The serialization closure of the output type, or null.</param>
     /// <param name="HasErrorTypes">True when the signature uses a type the compiler could not resolve; the compiler reports that.</param>
@@ -62,6 +74,8 @@ namespace FanOut.Generators.Model
         bool ReturnsValue,
         string? OutputTypeName,
         double TimeoutSeconds,
+        int Retries,
+        FailureHandlerModel? FailureHandler,
         ActivationModel? Activation,
         SerializationResult? Output,
         bool HasErrorTypes,

@@ -11,9 +11,12 @@ namespace FanOut.Generators.Model
         FunctionId,
         FunctionEvent,
         Timeout,
+        Retries,
+        OnFailure,
         Method,
         ReturnType,
         Parameter,
+        StepCall,
     }
 
     /// <summary>
@@ -46,6 +49,12 @@ namespace FanOut.Generators.Model
         public const string NotSerializable = "FANOUT012";
         public const string NotConstructible = "FANOUT013";
         public const string InvalidTimeout = "FANOUT014";
+        public const string InvalidRetries = "FANOUT015";
+        public const string InvalidFailureHandler = "FANOUT016";
+        public const string OpenStepResult = "FANOUT017";
+        public const string NonConstantStepId = "FANOUT018";
+        public const string DuplicateStepId = "FANOUT019";
+        public const string NondeterministicValue = "FANOUT020";
 
         public static bool Any(EquatableArray<Problem> problems, string id) => problems.Any(p => p.Id == id);
     }

@@ -6,7 +6,8 @@ namespace FanOut.Generators.Parsing
 {
     /// <summary>
     /// Every event and function id known to a compilation (its own and its references'), and the checks that need
-    /// them all: unknown event (FANOUT001), payload mismatch (002), duplicate function id (003), duplicate event (004).
+    /// them all: unknown event (FANOUT001), payload mismatch (002, and 016 for a failure handler), duplicate function id (003),
+    /// duplicate event (004).
     /// Used by the generator (to leave invalid functions out) and by the analyzer (to report), so they always agree.
     /// </summary>
     internal sealed class Catalog
@@ -84,6 +85,12 @@ namespace FanOut.Generators.Parsing
             if (payload is not null && declared.Count == 1 && payload.DataTypeName != declared[0].TypeName)
             {
                 yield return Problem.AtParameter(ProblemIds.PayloadMismatch, index, id, payload.TypeDisplay, eventName, declared[0].TypeDisplay);
+            }
+            var handlerPayload = function.FailureHandler is null ? null : FailureHandlerParser.PayloadParameter(function.FailureHandler);
+            if (handlerPayload is not null && declared.Count == 1 && handlerPayload.DataTypeName != declared[0].TypeName)
+            {
+                yield return Problem.At(ProblemIds.InvalidFailureHandler, ProblemSite.OnFailure, id, function.FailureHandler!.MethodName,
+                    "it takes '" + handlerPayload.TypeDisplay + "', but event '" + eventName + "' carries '" + declared[0].TypeDisplay + "'");
             }
         }
 

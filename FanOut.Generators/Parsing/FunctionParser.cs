@@ -15,6 +15,9 @@ namespace FanOut.Generators.Parsing
         // TimeSpan.FromSeconds throws above this; anything larger is a mistake anyway.
         private const double MaxTimeoutSeconds = 922337203685.0;
 
+        /// <summary>Inngest's maximum, so a function's Retries means the same in FanOut as there.</summary>
+        public const int MaxRetries = 20;
+
         public static FunctionKey ReadKey(IMethodSymbol method, AttributeData attribute) =>
             new FunctionKey(ReadId(attribute), Symbols.Display(method), AssemblyName: null);
 
@@ -23,13 +26,16 @@ namespace FanOut.Generators.Parsing
             var key = ReadKey(method, attribute);
             var id = key.Id;
             var problems = new List<Problem>();
-            var (eventName, timeout) = ReadAttribute(attribute, id, problems);
+            var (eventName, timeout, retries) = ReadAttribute(attribute, id, problems);
             CheckReachable(method, id, problems);
 
             bool hasErrorTypes = Symbols.ContainsErrorType(method.ReturnType);
             var (returnsValue, output) = ReadReturnType(method, id, problems);
             var parameters = ReadParameters(method, id, problems, ref hasErrorTypes);
             var activation = method.IsStatic ? null : ActivationParser.Parse(method.ContainingType, id, problems, ref hasErrorTypes);
+            var failureHandler = Symbols.NamedArgument(attribute, "OnFailure") is string handlerName
+                ? FailureHandlerParser.Parse(method, handlerName, id, activation, problems, ref hasErrorTypes)
+                : null;
             var outputSerialization = output is null || hasErrorTypes ? null : ReadOutput(output, id, problems, cancellationToken);
 
             return new FunctionModel(
@@ -42,13 +48,15 @@ namespace FanOut.Generators.Parsing
                 returnsValue,
                 output is null ? null : Symbols.FullName(output),
                 timeout,
+                retries,
+                failureHandler,
                 activation,
                 outputSerialization,
                 hasErrorTypes,
                 problems.ToEquatableArray());
         }
 
-        private static (string? EventName, double Timeout) ReadAttribute(AttributeData attribute, string id, List<Problem> problems)
+        private static (string? EventName, double Timeout, int Retries) ReadAttribute(AttributeData attribute, string id, List<Problem> problems)
         {
             if (!FanOutNames.IsValid(id, out var idError))
             {
@@ -68,7 +76,12 @@ namespace FanOut.Generators.Parsing
             {
                 problems.Add(Problem.At(ProblemIds.InvalidTimeout, ProblemSite.Timeout, id, timeout.ToString("R", CultureInfo.InvariantCulture)));
             }
-            return (eventName, timeout);
+            var retries = Symbols.NamedArgument(attribute, "Retries") is int count ? count : -1;
+            if (retries < -1 || retries > MaxRetries)
+            {
+                problems.Add(Problem.At(ProblemIds.InvalidRetries, ProblemSite.Retries, id, retries.ToString(CultureInfo.InvariantCulture)));
+            }
+            return (eventName, timeout, retries);
         }
 
         /// <summary>Generated code calls the method from outside its class, by name, with no type arguments.</summary>

@@ -7,12 +7,14 @@ using FanOut.Generators.Serialization;
 namespace FanOut.Generators.Parsing
 {
     /// <summary>
-    /// Joins the compilation's events, functions and references into what is emitted: only valid declarations (the
-    /// analyzer reports the rest, so generated code never adds errors of its own), in a deterministic order.
+    /// Joins the compilation's events, functions, step results and references into what is emitted: only valid
+    /// declarations (the analyzer reports the rest, so generated code never adds errors of its own), in a deterministic
+    /// order.
     /// </summary>
     internal static class ModuleBuilder
     {
-        public static ModuleModel Build(ImmutableArray<EventModel> events, ImmutableArray<FunctionModel> functions, AssemblyModel assembly)
+        public static ModuleModel Build(
+            ImmutableArray<EventModel> events, ImmutableArray<FunctionModel> functions, ImmutableArray<StepResultModel?> stepResults, AssemblyModel assembly)
         {
             var catalog = new Catalog(events.Select(e => e.Key), functions.Select(f => f.Key), assembly.References);
 
@@ -37,6 +39,14 @@ namespace FanOut.Generators.Parsing
                 if (f.Output is not null)
                 {
                     types.AddRange(f.Output.Types);
+                }
+            }
+            foreach (var step in stepResults)
+            {
+                // A T with problems is reported at its call (FANOUT010, 012, 017); emitting part of it would add errors.
+                if (step is { Serialization: not null, Problems.Count: 0 })
+                {
+                    types.AddRange(step.Serialization.Types);
                 }
             }
 

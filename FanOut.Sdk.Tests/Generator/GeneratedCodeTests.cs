@@ -17,6 +17,41 @@ public sealed class GeneratedCodeTests
     }
 
     [Fact]
+    public void Retries_failure_handlers_and_step_results_generate_the_reviewed_triggers_and_serializers()
+    {
+        var (result, output) = Generate(Compile(Samples.Durable));
+
+        Assert.Empty(CompilerProblems(output));
+        Assert.Empty(Analyze(output));
+        Baseline.Verify("Durable.Triggers", GeneratedSource(result, TriggersEmitter.HintName));
+        Baseline.Verify("Durable.Serializers", GeneratedSource(result, FanOutGenerator.SerializersHintName));
+    }
+
+    [Fact]
+    public void A_static_function_with_an_instance_failure_handler_creates_the_class_for_the_handler_only()
+    {
+        var source = Samples.WithFunctions(
+            """
+                public Functions(System.TimeProvider clock, int limit = 3) { }
+
+                [Function("f", Event = "app/user.signup", OnFailure = nameof(OnFailedAsync))]
+                public static Task RunAsync(UserSignup signup) => Task.CompletedTask;
+
+                public Task OnFailedAsync(CancellationToken cancellationToken, UserSignup signup) => Task.CompletedTask;
+            """,
+            "public sealed class Functions");
+        var (result, output) = Generate(Compile(source));
+
+        Assert.Empty(CompilerProblems(output));
+        Assert.Empty(Analyze(output));
+        var triggers = GeneratedSource(result, TriggersEmitter.HintName);
+        Assert.Contains("FailureHandler = InvokeFailure_f,", triggers);
+        Assert.Contains("ServiceOrDefault<int>(context.Services, (int)(3))", triggers);
+        Assert.Contains("await instance.OnFailedAsync(context.CancellationToken, @event.Data).ConfigureAwait(false);", triggers);
+        Assert.Contains("await global::App.Functions.RunAsync(@event.Data).ConfigureAwait(false);", triggers);
+    }
+
+    [Fact]
     public void An_empty_compilation_still_gets_a_module()
     {
         var (result, _) = Generate(Compile("namespace Empty { public sealed class Nothing { } }"));

@@ -39,6 +39,32 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
+    public void Editing_a_file_with_retries_failure_handlers_and_step_calls_without_changing_them_leaves_every_step_cached_or_unchanged()
+    {
+        var compilation = Compile(Samples.Durable);
+        var tree = compilation.SyntaxTrees.Single();
+        var edited = compilation.ReplaceSyntaxTree(
+            tree, tree.WithChangedText(tree.GetText().WithChanges(new Microsoft.CodeAnalysis.Text.TextChange(
+                new Microsoft.CodeAnalysis.Text.TextSpan(tree.Length, 0), "\npublic sealed class Unrelated { public int Run() => 1; }\n"))));
+
+        AssertCachedOrUnchanged(RunTwice(compilation, edited));
+    }
+
+    [Fact]
+    public void Changing_a_step_result_type_regenerates()
+    {
+        var compilation = Compile(Samples.Durable);
+        var edited = compilation.ReplaceSyntaxTree(
+            compilation.SyntaxTrees.Single(),
+            CSharpSyntaxTree.ParseText(Samples.Durable.Replace("Task.FromResult(refund.RefundId.Length)", "Task.FromResult((long)refund.RefundId.Length)"),
+                LatestParseOptions, path: "Source0.cs"));
+
+        var result = RunTwice(compilation, edited);
+
+        Assert.Contains(result.TrackedSteps[TrackingNames.StepResults].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
+    }
+
+    [Fact]
     public void Changing_a_function_id_regenerates()
     {
         var compilation = Compile(Samples.Signup);
@@ -54,7 +80,8 @@ public sealed class IncrementalityTests
     [Fact]
     public void No_model_holds_a_symbol_syntax_node_location_or_compilation()
     {
-        var result = RunTwice(Compile(Samples.Signup), Compile(Samples.Signup));
+        var result = RunTwice(Compile(Samples.Signup, Samples.Durable.Replace("namespace App;", "namespace App.Durable;")),
+            Compile(Samples.Signup, Samples.Durable.Replace("namespace App;", "namespace App.Durable;")));
         var seen = new HashSet<Type>();
         foreach (var name in StepNames)
         {
@@ -73,6 +100,8 @@ public sealed class IncrementalityTests
             AssertPlainData(model, seen, model.Name);
         }
         Assert.Contains(seen, t => t.Name == "FunctionModel");
+        Assert.Contains(seen, t => t.Name == "FailureHandlerModel");
+        Assert.Contains(seen, t => t.Name == "StepResultModel");
     }
 
     private static GeneratorRunResult RunTwice(Compilation first, Compilation second)

@@ -39,6 +39,67 @@ internal static class Samples
         }
         """;
 
+    /// <summary>
+    /// A durable function: an instance method with Retries and an instance failure handler, step results from the body,
+    /// a lambda and a helper method; and a static function with no retries and a static failure handler.
+    /// </summary>
+    public const string Durable = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using FanOut;
+
+        namespace App;
+
+        [Event("app/order.placed")]
+        public sealed record OrderPlaced(string OrderId, decimal Amount);
+
+        public sealed record Receipt(string ChargeId);
+
+        public sealed record Refund(string RefundId, DateTimeOffset At);
+
+        public interface IPayments
+        {
+            Task<Receipt> ChargeAsync(string orderId, decimal amount, CancellationToken cancellationToken);
+            Task<string> RefundAsync(string orderId, CancellationToken cancellationToken);
+        }
+
+        public sealed class Checkout(IPayments payments) : IDisposable
+        {
+            [Function("charge-order", Event = "app/order.placed", Retries = 3, OnFailure = nameof(RefundAsync))]
+            public async Task<Receipt> ChargeAsync(OrderPlaced order, Step step, CancellationToken cancellationToken)
+            {
+                var receipt = await step.Run("charge", () => payments.ChargeAsync(order.OrderId, order.Amount, cancellationToken));
+                await step.Run("notify", () => Task.CompletedTask);
+                return receipt;
+            }
+
+            public async Task RefundAsync(Event<OrderPlaced> order, FunctionFailure failure, CancellationToken cancellationToken) =>
+                await payments.RefundAsync(order.Data.OrderId, cancellationToken);
+
+            public void Dispose() { }
+        }
+
+        public static class Audit
+        {
+            [Function("audit-order", Event = "app/order.placed", Retries = 0, OnFailure = nameof(Alert))]
+            public static async Task AuditAsync(Step step)
+            {
+                var refund = await Steps.RecordRefund(step);
+                Func<Task<int>> count = () => step.Run("count", () => Task.FromResult(refund.RefundId.Length));
+                await count();
+            }
+
+            public static ValueTask Alert(FunctionFailure failure) => ValueTask.CompletedTask;
+        }
+
+        public static class Steps
+        {
+            public static Task<Refund> RecordRefund(Step step) =>
+                step.Run("record-refund", () => Task.FromResult(new Refund("re_1", DateTimeOffset.UnixEpoch)));
+        }
+        """;
+
     /// <summary>Declares app/user.signup and nothing else; the start of most diagnostic tests.</summary>
     public const string SignupEvent = """
         using System.Threading;
