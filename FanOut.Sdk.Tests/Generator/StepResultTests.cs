@@ -57,7 +57,7 @@ public sealed class StepResultTests
     public void The_closure_of_a_step_result_goes_into_the_serializers_unless_it_has_problems()
     {
         static SerializationResult Closure(params string[] types) => new(
-            types.Select(t => new TypeSpec(t)).ToEquatableArray(), EquatableArray<SerializationProblem>.Empty);
+            types.Select(t => new TypeSpec(t, t, TypeShape.Value, "", "", false, null)).ToEquatableArray(), EquatableArray<SerializationProblem>.Empty);
         var assembly = new AssemblyModel("App", "FanOut.Generated.App", true,
             new ReferencesModel(EquatableArray<EventKey>.Empty, EquatableArray<FunctionKey>.Empty, EquatableArray<string>.Empty));
         ImmutableArray<StepResultModel?> steps =
