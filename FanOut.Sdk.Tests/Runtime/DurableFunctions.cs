@@ -141,3 +141,23 @@ public static class DurableFunctions
         });
     }
 }
+
+/// <summary>A function with its own retry count and a failure handler.</summary>
+public sealed class ChargeFunctions
+{
+    [Function("charge-card", Event = "test/durable.trial", Retries = 1, OnFailure = nameof(Refund))]
+    public async Task Charge(DurableTrial trial, Step step)
+    {
+        await step.Run("charge", () =>
+        {
+            Signals.Note(trial.Key, "exec charge");
+            return Task.FromException(new InvalidOperationException("card network down"));
+        });
+    }
+
+    public Task Refund(Event<DurableTrial> trial, FunctionFailure failure, CancellationToken ct)
+    {
+        Signals.Note(trial.Data.Key, $"on-failure {failure.FunctionId} {failure.Status} {failure.Attempts} {failure.Error.Message}");
+        return Task.CompletedTask;
+    }
+}

@@ -168,6 +168,26 @@ public sealed class DurableRunTests
     }
 }
 
+public sealed class FailureHandlerTests
+{
+    [Fact]
+    public async Task The_attribute_retry_count_applies_and_the_failure_handler_runs_once_before_the_failure_is_reported()
+    {
+        await using var app = await TestApp.StartAsync(o =>
+        {
+            o.OnlyFunctions("charge-card");
+            o.RetryBaseDelay = TimeSpan.Zero;
+        });
+        var key = Signals.NewKey();
+
+        var result = (await app.SendAndWaitAsync(new DurableTrial(key, 0))).Single();
+
+        Assert.Equal(RunStatus.Failed, result.Status);
+        Assert.Equal(2, Signals.Notes(key).Count(n => n == "exec charge"));
+        Assert.Equal([$"on-failure charge-card Failed 2 card network down"], Signals.Notes(key).Where(n => n.StartsWith("on-failure")));
+    }
+}
+
 public sealed class RetryPolicyTests
 {
     [Fact]

@@ -33,9 +33,16 @@ public sealed record Trial(string CustomerId, string SubscriptionId, int TrialDa
 /// <summary>A static function works too; this one fails on purpose, and the four above are not disturbed.</summary>
 public static class TeamNotifications
 {
-    [Function("notify-team", Event = "app/user.signup")]
+    [Function("notify-team", Event = "app/user.signup", OnFailure = nameof(NotifyTeamFailed))]
     public static async Task NotifyTeam(UserSignup signup, Step step, CancellationToken ct)
     {
         await step.Run("post-to-slack", () => SlackWebhook.PostAsync("#signups", $"{signup.User.Name} signed up", ct));
+    }
+
+    /// <summary>Runs once when notify-team has failed for good (Inngest's onFailure).</summary>
+    public static Task NotifyTeamFailed(UserSignup signup, FunctionFailure failure)
+    {
+        Timeline.Say("on-failure", $"{failure.FunctionId} failed after {failure.Attempts} attempt(s): {failure.Error.Message}");
+        return Task.CompletedTask;
     }
 }
