@@ -1,0 +1,56 @@
+using FanOut.Stores;
+using FanOut.Testing;
+
+namespace FanOut.Tests.Runtime;
+
+/// <summary>
+/// A deploy can change a function while its runs are in flight. Steps are memoized by id, so a stored step that the new
+/// code no longer calls is ignored, and a new step — wherever it is added — simply runs. The stored steps are put in
+/// place with FanOut.Testing's mocks, which the engine sees exactly as steps stored by an earlier attempt.
+/// </summary>
+public sealed class DeployChangeTests
+{
+    [Fact]
+    public async Task A_new_step_before_old_ones_runs_and_the_old_stored_steps_are_used_or_ignored()
+    {
+        await using var test = await FanOutTestHost.StartAsync(t => t.FunctionsOf(typeof(DeployChangeFunctions)));
+        test.MockStep("changed-function", "create-customer", "cus_stored");
+        test.MockStep("changed-function", "removed-step", 42);
+        var key = Signals.NewKey();
+
+        var run = await test.RunAsync("changed-function", new DeployChanged(key));
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal("audited cus_stored", run.Output<string>());
+        Assert.Equal(["exec audit"], Signals.Notes(key));
+        Assert.Equal(["audit"], run.Steps.Select(s => s.Id));
+    }
+}
+
+public sealed class StoreUnavailableTests
+{
+    private sealed class BrokenStore(IFanOutStore inner) : DelegatingStore(inner)
+    {
+        public override ValueTask<IReadOnlyList<AcceptOutcome>> AcceptAsync(IReadOnlyList<EventSubmission> batch, CancellationToken cancellationToken) =>
+            throw new IOException("disk I/O error: /var/lib/app/fanout.db");
+    }
+
+    [Fact]
+    public async Task Sending_while_the_store_is_unavailable_fails_at_once_with_a_clear_exception()
+    {
+        await using var app = await TestApp.StartAsync(
+            o => o.OnlyFunctions("record-order"),
+            services =>
+            {
+                ServiceRegistration.AddTestServices(services);
+                Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<IFanOutStore>(
+                    services, new BrokenStore(new InMemoryStore(TimeProvider.System)));
+            });
+
+        var error = await Assert.ThrowsAsync<FanOutStoreException>(async () =>
+            await app.Client.SendAsync(new OrderPlaced(Signals.NewKey(), "o-1", 1m)).AsTask().WaitAsync(TestApp.Patience));
+
+        Assert.Equal("The store did not accept event 'test/order.placed'; nothing was sent. disk I/O error: /var/lib/app/fanout.db", error.Message);
+        Assert.IsType<IOException>(error.InnerException);
+    }
+}
