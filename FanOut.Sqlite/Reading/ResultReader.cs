@@ -31,7 +31,7 @@ internal sealed class ResultReader(SqliteConnection connection, string databaseP
             }
             return new RunResult(runId, reader.GetString(0), reader.GetString(1), reader.GetString(2), (RunStatus)reader.GetInt32(3))
             {
-                Output = RowCodec.Bytes(reader, 4) is { } output ? output : null,
+                Output = RowCodec.Memory(reader, 4),
                 Error = RowCodec.Error(reader, 5),
                 Attempts = reader.GetInt32(8),
                 StartedAt = RowCodec.Time(reader.GetInt64(9)),

@@ -36,6 +36,10 @@ internal static class RowCodec
 
     public static byte[]? Bytes(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : (byte[])reader.GetValue(ordinal);
 
+    /// <summary>A nullable BLOB as nullable memory (a null array must not become empty memory).</summary>
+    public static ReadOnlyMemory<byte>? Memory(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? default(ReadOnlyMemory<byte>?) : (byte[])reader.GetValue(ordinal);
+
     public static string? Text(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     /// <summary>An error kept in three columns (type, message, stack) starting at <paramref name="ordinal"/>.</summary>

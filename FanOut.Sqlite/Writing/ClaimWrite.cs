@@ -76,12 +76,11 @@ internal sealed class ClaimWrite(int max, CancellationToken cancellationToken) :
         List<StepState>? steps = null;
         while (reader.Read())
         {
-            var output = RowCodec.Bytes(reader, 3);
             (steps ??= []).Add(new StepState(
                 reader.GetString(0),
                 (StepStatus)reader.GetInt32(1),
                 reader.GetInt32(2),
-                output is null ? null : output,
+                RowCodec.Memory(reader, 3),
                 RowCodec.Error(reader, 4),
                 RowCodec.Time(reader.GetInt64(7)),
                 RowCodec.Time(reader.GetInt64(8))));
