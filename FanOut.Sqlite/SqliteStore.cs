@@ -146,6 +146,9 @@ public sealed class SqliteStore : IFanOutStore, IAsyncDisposable
     /// <summary>The writer, for tests that hold it to make groups.</summary>
     internal StoreWriter Writer => writer;
 
+    /// <summary>Test hook: runs <paramref name="inspect"/> on the writer's connection (PRAGMAs are per connection).</summary>
+    internal Task<T> InspectAsync<T>(Func<WriteContext, T> inspect) => writer.Enqueue(new InspectWrite<T>(inspect));
+
     /// <summary>
     /// Test hook: behaves as if this process died — the writer stops and the file lock is released — without closing the
     /// database cleanly (no checkpoint). Call <see cref="DisposeAsync"/> later to free the connections.

@@ -49,3 +49,9 @@ internal sealed class PruneWrite(bool automatic, CancellationToken cancellationT
         return context.Command(DeleteRuns).With("$cutoff", runCutoff).ExecuteNonQuery();
     }
 }
+
+/// <summary>Test hook: runs a function on the writer's connection, in turn with the other writes.</summary>
+internal sealed class InspectWrite<T>(Func<WriteContext, T> inspect) : StoreWrite<T>(CancellationToken.None)
+{
+    protected override T Run(WriteContext context) => inspect(context);
+}

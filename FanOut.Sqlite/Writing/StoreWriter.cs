@@ -28,6 +28,7 @@ internal sealed class StoreWriter : IAsyncDisposable
     private long stepsSaved;
     private long prunes;
     private int automaticPruneQueued;
+    private int queued; // writes in the channel (a single-reader channel cannot count them)
     private volatile TaskCompletionSource? hold;
     private volatile QueuedWaiter? queuedWaiter;
     private volatile TaskCompletionSource? automaticPruneDone;
@@ -59,11 +60,13 @@ internal sealed class StoreWriter : IAsyncDisposable
         {
             return Task.FromCanceled<T>(write.CancellationToken);
         }
+        Interlocked.Increment(ref queued);
         if (!queue.Writer.TryWrite(write))
         {
+            Interlocked.Decrement(ref queued);
             return Task.FromException<T>(new ObjectDisposedException(nameof(SqliteStore), $"The SQLite store '{DatabasePath}' is closed."));
         }
-        if (queuedWaiter is { } waiter && queue.Reader.Count >= waiter.Count)
+        if (queuedWaiter is { } waiter && Volatile.Read(ref queued) >= waiter.Count)
         {
             waiter.Reached.TrySetResult();
         }
@@ -87,7 +90,7 @@ internal sealed class StoreWriter : IAsyncDisposable
     {
         var waiter = new QueuedWaiter(count);
         queuedWaiter = waiter;
-        if (queue.Reader.Count >= count)
+        if (Volatile.Read(ref queued) >= count)
         {
             waiter.Reached.TrySetResult();
         }
@@ -163,6 +166,7 @@ internal sealed class StoreWriter : IAsyncDisposable
             {
                 group.Add(write);
             }
+            Interlocked.Add(ref queued, -group.Count);
             try
             {
                 CommitGroup(group);

@@ -37,6 +37,9 @@ internal sealed class WriteContext(SqliteConnection connection, SqliteStoreOptio
     /// <summary>Executes a statement without parameters.</summary>
     public int Execute(string sql) => Command(sql).ExecuteNonQuery();
 
+    /// <summary>The first column of the first row of a statement without parameters.</summary>
+    public object? Scalar(string sql) => Command(sql).ExecuteScalar();
+
     public void DisposeCommands()
     {
         foreach (var command in commands.Values)
