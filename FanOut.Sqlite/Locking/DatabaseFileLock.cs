@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace FanOut.Sqlite.Locking;
 
 /// <summary>
@@ -12,9 +10,12 @@ internal sealed class DatabaseFileLock : IDisposable
 {
     private FileStream? stream;
 
-    private DatabaseFileLock(string path, FileStream stream)
+    private readonly string ownerPath;
+
+    private DatabaseFileLock(string path, string ownerPath, FileStream stream)
     {
         Path = path;
+        this.ownerPath = ownerPath;
         this.stream = stream;
     }
 
@@ -44,20 +45,32 @@ internal sealed class DatabaseFileLock : IDisposable
         }
         try
         {
-            File.WriteAllText(ownerPath, $"{Environment.ProcessId} {Environment.MachineName} {Process.GetCurrentProcess().StartTime.ToUniversalTime():O}");
+            File.WriteAllText(ownerPath, $"{Environment.ProcessId} {Environment.MachineName}");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // The owner file only makes the message of a refused second store better; the lock is what matters.
         }
-        return new DatabaseFileLock(lockPath, stream);
+        return new DatabaseFileLock(lockPath, ownerPath, stream);
     }
 
-    /// <summary>Releases the lock (idempotent).</summary>
+    /// <summary>Releases the lock (idempotent). The owner file goes first, while the lock still guards it.</summary>
     public void Dispose()
     {
         var held = Interlocked.Exchange(ref stream, null);
-        held?.Dispose();
+        if (held is null)
+        {
+            return;
+        }
+        try
+        {
+            File.Delete(ownerPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A stale owner file is overwritten by the next owner.
+        }
+        held.Dispose();
     }
 
     private static string ReadOwner(string ownerPath)
