@@ -121,8 +121,18 @@ public sealed class SqliteStore : IFanOutStore, IAsyncDisposable
         new(writer.Enqueue(new RecoverWrite(cancellationToken)));
 
     /// <inheritdoc />
-    public ValueTask<int> PruneAsync(CancellationToken cancellationToken) =>
-        new(writer.Enqueue(new PruneWrite(automatic: false, cancellationToken)));
+    /// <remarks>Runs are removed in passes of a bounded size, each its own transaction, until one pass finds fewer.</remarks>
+    public async ValueTask<int> PruneAsync(CancellationToken cancellationToken)
+    {
+        int total = 0, removed;
+        do
+        {
+            removed = await writer.Enqueue(new PruneWrite(automatic: false, cancellationToken)).ConfigureAwait(false);
+            total += removed;
+        }
+        while (removed == PruneWrite.BatchSize);
+        return total;
+    }
 
     /// <summary>Lets queued writes finish, closes the database and releases its lock.</summary>
     public async ValueTask DisposeAsync()

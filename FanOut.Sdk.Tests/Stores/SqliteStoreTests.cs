@@ -175,6 +175,27 @@ public sealed class SqliteStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Pruning_a_backlog_larger_than_one_pass_removes_all_of_it_in_several_transactions()
+    {
+        var store = Open(o => o.Durability = SqliteDurability.Normal);
+        const int count = PruneWriteBatch + 1;
+        var submissions = Enumerable.Range(0, count).Select(_ => Submission("f")).ToArray();
+        await store.AcceptAsync(submissions, default);
+        var claimed = (await store.ClaimAsync(count, default)).Runs;
+        await Bounded(Task.WhenAll(claimed.Select(run => store.FinishAsync(Result(run), default).AsTask())), "the runs to finish");
+        clock.Advance(TimeSpan.FromHours(2));
+        var before = store.Statistics;
+
+        var removed = await store.PruneAsync(default);
+
+        Assert.Equal(count, removed);
+        Assert.Equal(2, store.Statistics.Prunes - before.Prunes);
+        Assert.Equal("events 0, runs 0, steps 0, results 0, dedup_keys 0", await Counts(store));
+    }
+
+    private const int PruneWriteBatch = FanOut.Sqlite.Writing.PruneWrite.BatchSize;
+
+    [Fact]
     public async Task The_store_prunes_itself_every_prune_interval()
     {
         var store = Open(o => o.PruneInterval = TimeSpan.FromMinutes(5));

@@ -12,26 +12,39 @@ internal sealed class RecoverWrite(CancellationToken cancellationToken) : StoreW
 }
 
 /// <summary>
-/// Removes finished runs past their retention with their steps, results and the events no remaining run needs, and
-/// deduplication keys past the window.
+/// One pass of pruning: removes deduplication keys past the window, and up to <see cref="BatchSize"/> finished runs past
+/// their retention (oldest first) with their steps, results and the events no remaining run needs. Passes are bounded
+/// so that a large backlog never holds the writer (and every caller behind it) for long; the store runs passes until
+/// one removes fewer than a batch.
 /// </summary>
 internal sealed class PruneWrite(bool automatic, CancellationToken cancellationToken) : StoreWrite<int>(cancellationToken)
 {
-    private const string Expired = "SELECT id FROM runs WHERE finished_at IS NOT NULL AND finished_at <= $cutoff";
+    /// <summary>The most runs one pass removes.</summary>
+    public const int BatchSize = 5000;
+
+    private const string PrepareBatch = "CREATE TEMP TABLE IF NOT EXISTS prune_batch (id TEXT NOT NULL PRIMARY KEY, event_id TEXT NOT NULL);";
+
+    private const string ClearBatch = "DELETE FROM temp.prune_batch;";
+
+    private const string FillBatch = """
+        INSERT INTO temp.prune_batch (id, event_id)
+        SELECT id, event_id FROM runs WHERE finished_at IS NOT NULL AND finished_at <= $cutoff ORDER BY finished_at LIMIT $limit;
+        """;
 
     private const string DeleteKeys = "DELETE FROM dedup_keys WHERE accepted_at <= $cutoff;";
 
-    private const string DeleteSteps = $"DELETE FROM steps WHERE run_id IN ({Expired});";
+    private const string DeleteSteps = "DELETE FROM steps WHERE run_id IN (SELECT id FROM temp.prune_batch);";
 
-    private const string DeleteResults = $"DELETE FROM results WHERE run_id IN ({Expired});";
+    private const string DeleteResults = "DELETE FROM results WHERE run_id IN (SELECT id FROM temp.prune_batch);";
 
+    private const string DeleteRuns = "DELETE FROM runs WHERE id IN (SELECT id FROM temp.prune_batch);";
+
+    // After the runs: an event goes once none of its runs is left.
     private const string DeleteEvents = """
         DELETE FROM events
-        WHERE id IN (SELECT event_id FROM runs WHERE finished_at IS NOT NULL AND finished_at <= $cutoff)
-          AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.event_id = events.id AND (r.finished_at IS NULL OR r.finished_at > $cutoff));
+        WHERE id IN (SELECT event_id FROM temp.prune_batch)
+          AND NOT EXISTS (SELECT 1 FROM runs WHERE runs.event_id = events.id);
         """;
-
-    private const string DeleteRuns = "DELETE FROM runs WHERE finished_at IS NOT NULL AND finished_at <= $cutoff;";
 
     /// <summary>True when the store's timer asked for it.</summary>
     public bool Automatic { get; } = automatic;
@@ -42,11 +55,19 @@ internal sealed class PruneWrite(bool automatic, CancellationToken cancellationT
     {
         var keyCutoff = context.NowMs - (long)context.Options.DeduplicationWindow.TotalMilliseconds;
         var runCutoff = context.NowMs - (long)context.Options.FinishedRunRetention.TotalMilliseconds;
+        context.Execute(PrepareBatch);
+        context.Execute(ClearBatch);
         context.Command(DeleteKeys).With("$cutoff", keyCutoff).ExecuteNonQuery();
-        context.Command(DeleteSteps).With("$cutoff", runCutoff).ExecuteNonQuery();
-        context.Command(DeleteResults).With("$cutoff", runCutoff).ExecuteNonQuery();
-        context.Command(DeleteEvents).With("$cutoff", runCutoff).ExecuteNonQuery();
-        return context.Command(DeleteRuns).With("$cutoff", runCutoff).ExecuteNonQuery();
+        var removed = context.Command(FillBatch).With("$cutoff", runCutoff).With("$limit", BatchSize).ExecuteNonQuery();
+        if (removed > 0)
+        {
+            context.Execute(DeleteSteps);
+            context.Execute(DeleteResults);
+            context.Execute(DeleteRuns);
+            context.Execute(DeleteEvents);
+            context.Execute(ClearBatch);
+        }
+        return removed;
     }
 }
 

@@ -136,7 +136,11 @@ internal sealed class StoreWriter : IAsyncDisposable
             {
                 var writer = (StoreWriter)state!;
                 Volatile.Write(ref writer.automaticPruneQueued, 0);
-                if (task.IsCompletedSuccessfully)
+                if (task.IsCompletedSuccessfully && task.Result == PruneWrite.BatchSize)
+                {
+                    writer.QueueAutomaticPrune(); // a backlog: the next pass, behind the writes queued meanwhile
+                }
+                else if (task.IsCompletedSuccessfully)
                 {
                     writer.automaticPruneDone?.TrySetResult();
                 }
