@@ -21,7 +21,7 @@ internal sealed class StoreWriter : IAsyncDisposable
     private readonly TimeProvider time;
     private readonly SqliteStoreOptions options;
     private readonly ITimer? pruneTimer;
-    private readonly Task loop;
+    private readonly TaskCompletionSource loopEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long commits;
     private long writes;
     private long failedWrites;
@@ -40,7 +40,8 @@ internal sealed class StoreWriter : IAsyncDisposable
         this.time = time;
         DatabasePath = databasePath;
         context = new WriteContext(connection, options, databasePath);
-        loop = Task.Run(RunAsync);
+        // A thread of its own: commits block on the disk, and must not wait for (or starve) the thread pool.
+        new Thread(RunLoop) { IsBackground = true, Name = "FanOut SQLite writer" }.Start();
         var interval = options.PruneInterval;
         if (interval > TimeSpan.Zero && interval != Timeout.InfiniteTimeSpan)
         {
@@ -114,7 +115,7 @@ internal sealed class StoreWriter : IAsyncDisposable
         }
         queue.Writer.TryComplete();
         hold?.TrySetResult();
-        await loop.ConfigureAwait(false);
+        await loopEnded.Task.ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -151,40 +152,50 @@ internal sealed class StoreWriter : IAsyncDisposable
             TaskScheduler.Default);
     }
 
-    private async Task RunAsync()
+    private void RunLoop()
     {
         var reader = queue.Reader;
         var group = new List<StoreWrite>();
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            if (hold is { } gate)
+            while (WaitToRead(reader))
             {
-                await gate.Task.ConfigureAwait(false);
-            }
-            if (options.GroupCommitDelay > TimeSpan.Zero)
-            {
-                await Task.Delay(options.GroupCommitDelay).ConfigureAwait(false);
-            }
-            var max = Math.Max(1, options.MaxWritesPerCommit);
-            while (group.Count < max && reader.TryRead(out var write))
-            {
-                group.Add(write);
-            }
-            Interlocked.Add(ref queued, -group.Count);
-            try
-            {
-                CommitGroup(group);
-            }
-            catch (Exception ex)
-            {
-                // Nothing may escape the loop: a dead writer would leave every later caller waiting.
-                foreach (var write in group)
+                hold?.Task.Wait();
+                if (options.GroupCommitDelay > TimeSpan.Zero)
                 {
-                    write.Fail(ex as FanOutStoreException ?? Failure($"could not write {group.Count} change(s)", ex));
+                    Thread.Sleep(options.GroupCommitDelay); // deliberate: trades this much latency for bigger groups
                 }
+                var max = Math.Max(1, options.MaxWritesPerCommit);
+                while (group.Count < max && reader.TryRead(out var write))
+                {
+                    group.Add(write);
+                }
+                Interlocked.Add(ref queued, -group.Count);
+                try
+                {
+                    CommitGroup(group);
+                }
+                catch (Exception ex)
+                {
+                    // Nothing may escape the loop: a dead writer would leave every later caller waiting.
+                    foreach (var write in group)
+                    {
+                        write.Fail(ex as FanOutStoreException ?? Failure($"could not write {group.Count} change(s)", ex));
+                    }
+                }
+                group.Clear();
             }
-            group.Clear();
         }
+        finally
+        {
+            loopEnded.TrySetResult();
+        }
+    }
+
+    private static bool WaitToRead(ChannelReader<StoreWrite> reader)
+    {
+        var ready = reader.WaitToReadAsync();
+        return ready.IsCompletedSuccessfully ? ready.Result : ready.AsTask().GetAwaiter().GetResult();
     }
 
     private void CommitGroup(List<StoreWrite> group)
