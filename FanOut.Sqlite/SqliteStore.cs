@@ -18,7 +18,7 @@ namespace FanOut.Sqlite;
 /// disk flush is shared by many steps; see <see cref="Statistics"/>. Results are read on a connection of their own.</para>
 /// <para>The schema is created and migrated when the store opens. Times are kept to the millisecond.</para>
 /// </remarks>
-public sealed class SqliteStore : IFanOutStore, IAsyncDisposable
+public sealed class SqliteStore : IFanOutStore, IAsyncDisposable, IDisposable
 {
     private readonly DatabaseFileLock fileLock;
     private readonly SqliteConnection writeConnection;
@@ -103,7 +103,7 @@ public sealed class SqliteStore : IFanOutStore, IAsyncDisposable
     /// <inheritdoc />
     /// <remarks>The run is queued again, due now, and returns null: it resumes with its memoized steps when a worker next claims it.</remarks>
     public ValueTask<RunResult?> ReleaseAsync(string runId, string reason, CancellationToken cancellationToken) =>
-        new(writer.Enqueue(new ReleaseWrite(runId, cancellationToken)));
+        new(writer.Enqueue(new ReleaseWrite(runId, reason, cancellationToken)));
 
     /// <inheritdoc />
     public ValueTask FinishAsync(RunResult result, CancellationToken cancellationToken)
@@ -127,12 +127,15 @@ public sealed class SqliteStore : IFanOutStore, IAsyncDisposable
         int total = 0, removed;
         do
         {
-            removed = await writer.Enqueue(new PruneWrite(automatic: false, cancellationToken)).ConfigureAwait(false);
+            removed = await writer.Enqueue(new PruneWrite(cancellationToken)).ConfigureAwait(false);
             total += removed;
         }
         while (removed == PruneWrite.BatchSize);
         return total;
     }
+
+    /// <summary>Lets queued writes finish, closes the database and releases its lock (for containers disposed synchronously).</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult(); // the writer has its own thread: no deadlock
 
     /// <summary>Lets queued writes finish, closes the database and releases its lock.</summary>
     public async ValueTask DisposeAsync()

@@ -256,14 +256,16 @@ public sealed class SqliteStoreTests : IAsyncLifetime
     {
         var services = new ServiceCollection();
         services.AddFanOut(o => o.TimeProvider = clock).UseSqlite($"Data Source={database.Path}", o => o.Durability = SqliteDurability.Normal);
-        await using var provider = services.BuildServiceProvider();
+        using (var provider = services.BuildServiceProvider()) // disposed synchronously, as some hosts do
+        {
+            var store = Assert.IsType<SqliteStore>(provider.GetRequiredService<IFanOutStore>());
+            await store.AcceptAsync([Submission("f")], default);
 
-        var store = Assert.IsType<SqliteStore>(provider.GetRequiredService<IFanOutStore>());
-        await store.AcceptAsync([Submission("f")], default);
-
-        Assert.Equal(database.Path, store.DatabasePath);
-        Assert.Equal(Start.ToUnixTimeMilliseconds(), await store.InspectAsync(c => c.Scalar("SELECT due_at FROM runs;")));
-        Assert.Equal(1L, await store.InspectAsync(c => c.Scalar("PRAGMA synchronous;")));
+            Assert.Equal(database.Path, store.DatabasePath);
+            Assert.Equal(Start.ToUnixTimeMilliseconds(), await store.InspectAsync(c => c.Scalar("SELECT due_at FROM runs;")));
+            Assert.Equal(1L, await store.InspectAsync(c => c.Scalar("PRAGMA synchronous;")));
+        }
+        Open().Dispose(); // the container released the file
     }
 
     private SqliteStore Open(Action<SqliteStoreOptions>? configure = null)

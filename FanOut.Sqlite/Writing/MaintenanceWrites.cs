@@ -17,7 +17,7 @@ internal sealed class RecoverWrite(CancellationToken cancellationToken) : StoreW
 /// so that a large backlog never holds the writer (and every caller behind it) for long; the store runs passes until
 /// one removes fewer than a batch.
 /// </summary>
-internal sealed class PruneWrite(bool automatic, CancellationToken cancellationToken) : StoreWrite<int>(cancellationToken)
+internal sealed class PruneWrite(CancellationToken cancellationToken) : StoreWrite<int>(cancellationToken)
 {
     /// <summary>The most runs one pass removes.</summary>
     public const int BatchSize = 5000;
@@ -45,9 +45,6 @@ internal sealed class PruneWrite(bool automatic, CancellationToken cancellationT
         WHERE id IN (SELECT event_id FROM temp.prune_batch)
           AND NOT EXISTS (SELECT 1 FROM runs WHERE runs.event_id = events.id);
         """;
-
-    /// <summary>True when the store's timer asked for it.</summary>
-    public bool Automatic { get; } = automatic;
 
     public override bool IsPrune => true;
 

@@ -32,13 +32,16 @@ internal sealed class RetryWrite(string runId, int failures, DateTimeOffset dueA
 }
 
 /// <summary>Gives back a claimed run whose host stopped: queued again, due now, to resume with its memo.</summary>
-internal sealed class ReleaseWrite(string runId, CancellationToken cancellationToken) : StoreWrite<RunResult?>(cancellationToken)
+internal sealed class ReleaseWrite(string runId, string reason, CancellationToken cancellationToken) : StoreWrite<RunResult?>(cancellationToken)
 {
-    private const string Release = "UPDATE runs SET status = 0, due_at = $now WHERE id = $id AND status = 1;";
+    private const string Release = """
+        UPDATE runs SET status = 0, due_at = $now, error_type = 'System.OperationCanceledException', error_message = $reason
+        WHERE id = $id AND status = 1;
+        """;
 
     protected override RunResult? Run(WriteContext context)
     {
-        var changed = context.Command(Release).With("$id", runId).With("$now", context.NowMs).ExecuteNonQuery();
+        var changed = context.Command(Release).With("$id", runId).With("$now", context.NowMs).With("$reason", reason).ExecuteNonQuery();
         return changed == 1 ? null : throw RunEndWrites.NotRunning(runId, context);
     }
 }

@@ -131,7 +131,7 @@ internal sealed class StoreWriter : IAsyncDisposable
         {
             return;
         }
-        var prune = new PruneWrite(automatic: true, CancellationToken.None);
+        var prune = new PruneWrite(CancellationToken.None);
         _ = Enqueue(prune).ContinueWith(
             static (task, state) =>
             {
