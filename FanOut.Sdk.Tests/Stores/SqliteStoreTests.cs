@@ -150,6 +150,28 @@ public sealed class SqliteStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_write_cancelled_while_queued_is_not_applied_and_a_closed_store_refuses_writes()
+    {
+        var store = Open();
+        var runs = await AcceptAndClaim(store, 1);
+        using var cancel = new CancellationTokenSource();
+
+        Task save;
+        using (store.Writer.Hold())
+        {
+            save = store.SaveStepAsync(runs[0], Step("a", StepStatus.Succeeded, "1"), cancel.Token).AsTask();
+            await Bounded(store.Writer.WhenQueuedAsync(1), "the save to be queued");
+            cancel.Cancel();
+        }
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => save);
+        Assert.Equal(0L, await store.InspectAsync(c => c.Scalar("SELECT count(*) FROM steps;")));
+        await store.DisposeAsync();
+        var closed = await Assert.ThrowsAsync<ObjectDisposedException>(async () => await store.ClaimAsync(1, default));
+        Assert.Contains(database.Path, closed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Pruning_deletes_the_rows_of_expired_runs_and_keys_and_keeps_the_rest()
     {
         var store = Open();

@@ -9,7 +9,8 @@ namespace FanOut.Sqlite.Writing;
 /// </summary>
 internal sealed class WriteContext(SqliteConnection connection, SqliteStoreOptions options, string databasePath)
 {
-    private readonly Dictionary<string, SqliteCommand> commands = new(StringComparer.Ordinal);
+    // Keyed by the writes' const SQL strings, compared by reference: a look-up never hashes the SQL text.
+    private readonly Dictionary<string, SqliteCommand> commands = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Now, in milliseconds since the Unix epoch, read once per group.</summary>
     public long NowMs { get; set; }
@@ -37,8 +38,13 @@ internal sealed class WriteContext(SqliteConnection connection, SqliteStoreOptio
     /// <summary>Executes a statement without parameters.</summary>
     public int Execute(string sql) => Command(sql).ExecuteNonQuery();
 
-    /// <summary>The first column of the first row of a statement without parameters.</summary>
-    public object? Scalar(string sql) => Command(sql).ExecuteScalar();
+    /// <summary>The first column of the first row of a statement without parameters; not prepared for reuse (for inspection).</summary>
+    public object? Scalar(string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
 
     public void DisposeCommands()
     {
