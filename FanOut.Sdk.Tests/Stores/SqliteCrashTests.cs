@@ -111,6 +111,29 @@ public sealed class SqliteCrashTests : IDisposable
         output.WriteLine(string.Join('\n', resumed.Split('\n').Where(l => !l.StartsWith("done ", StringComparison.Ordinal))));
     }
 
+    [Fact]
+    public async Task A_file_held_by_another_process_is_refused_naming_that_process_until_it_dies()
+    {
+        // The child accepts one run and then waits for a credit that never comes: it holds the file, alive.
+        using var holder = Start("accept", "1", "1", "credits");
+        using (var deadline = new CancellationTokenSource(Bound))
+        {
+            while (await holder.Process.StandardOutput.ReadLineAsync(deadline.Token) is { } line && !line.StartsWith("accepted", StringComparison.Ordinal))
+            {
+            }
+        }
+
+        var refused = Assert.Throws<FanOutStoreException>(() => new SqliteStore(new SqliteStoreOptions { ConnectionString = database.Path }));
+
+        Assert.Contains($"'{database.Path}' is in use by process {holder.Process.Id}", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("use PostgreSQL for many nodes", refused.Message, StringComparison.Ordinal);
+        holder.Process.Kill();
+        await Exited(holder, "the holder to die");
+        await using var store = new SqliteStore(new SqliteStoreOptions { ConnectionString = database.Path });
+        await store.RecoverAsync(default); // the child may or may not have claimed the run before it died
+        Assert.Equal("run-00000-0", Assert.Single((await store.ClaimAsync(10, default)).Runs).Run.Id);
+    }
+
     private Child Start(params string[] extra)
     {
         var hostPath = typeof(SqliteCrashTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
