@@ -74,6 +74,38 @@ public abstract class StoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_claimed_run_keeps_the_trace_context_of_its_send()
+    {
+        var s = Submission("test/a", "{}", "f");
+        var origin = new System.Diagnostics.ActivityContext(
+            System.Diagnostics.ActivityTraceId.CreateRandom(), System.Diagnostics.ActivitySpanId.CreateRandom(), System.Diagnostics.ActivityTraceFlags.Recorded);
+        s = s with { Runs = [new RunRecord(s.Runs[0].Id, "f", s.Event) { Origin = origin }] };
+
+        await Store.AcceptAsync([s], default);
+        var claimed = Assert.Single((await Store.ClaimAsync(10, default)).Runs).Run.Origin;
+
+        Assert.Equal((origin.TraceId, origin.SpanId, origin.TraceFlags), (claimed.TraceId, claimed.SpanId, claimed.TraceFlags));
+    }
+
+    [Fact]
+    public async Task Only_a_running_run_can_save_steps_or_end_its_attempt()
+    {
+        var s = Submission("test/a", "{}", "f");
+        await Store.AcceptAsync([s], default);
+        var runId = s.Runs[0].Id;
+        var step = new StepState("x", StepStatus.Succeeded, 1, null, null, Start, Start);
+
+        // Queued, not claimed: nothing may be recorded for it, and a refused call changes nothing.
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await Store.SaveStepAsync(runId, step, default));
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await Store.RetryAsync(runId, 0, Start, new RunError("E", "m", null), default));
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await Store.SaveStepAsync("01NOSUCHRUN000000000000000", step, default));
+
+        var claimed = Assert.Single((await Store.ClaimAsync(10, default)).Runs);
+        Assert.Empty(claimed.Steps);
+        Assert.Equal(1, claimed.Attempt);
+    }
+
+    [Fact]
     public async Task A_claim_takes_no_more_than_asked_oldest_first()
     {
         var a = Submission("test/a", "{}", "f");
