@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Signup;
+using FanOut.Sqlite;
 using Signup.Contracts;
 
 // One event, five independent functions. The trigger table (which functions run for 'app/user.signup') was written
@@ -14,18 +15,27 @@ builder.Services.AddSingleton<IEmailSender, FakeEmail>();
 builder.Services.AddSingleton<IStripe, FakeStripe>();
 builder.Services.AddSingleton<ICrm, FakeCrm>();
 builder.Services.AddSingleton<IMailingList, FakeMailingList>();
-builder.Services.AddFanOut(o => o.RetryBaseDelay = TimeSpan.FromMilliseconds(300)); // a short backoff, for the demo
+// Durable on an embedded SQLite file: no server to install. Runs survive a crash or a restart and resume from their
+// last stored step. (The first retry's backoff is shortened for the demo.)
+builder.Services
+    .AddFanOut(o => o.RetryBaseDelay = TimeSpan.FromMilliseconds(300))
+    .UseSqlite("Data Source=fanout-signup.db", sqlite => sqlite.Durability = SqliteDurability.Full);
 
 using var host = builder.Build();
 await host.StartAsync();
 var fanout = host.Services.GetRequiredService<IFanOutClient>();
 
-Console.WriteLine("Sending app/user.signup once ...");
+// A new user every time the sample runs, so a second run is a new signup, not a duplicate of the first.
+var userId = $"u-{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}";
+var signup = new UserSignup(new User(userId, "ada@example.com", "Ada Lovelace"), Plan: "pro");
+var once = new SendOptions { DeduplicationKey = $"signup-{userId}" };
+
+Console.WriteLine($"Sending app/user.signup once (store: SQLite, fanout-signup.db) ...");
 Timeline.Restart();
-var sent = await fanout.SendAsync(
-    new UserSignup(new User("u-1", "ada@example.com", "Ada Lovelace"), Plan: "pro"),
-    new SendOptions { DeduplicationKey = "signup-u-1" });
-Timeline.Say("sender", $"event {sent.EventId} accepted; {sent.Runs.Count} runs started; the sender goes on");
+var sent = await fanout.SendAsync(signup, once);
+Timeline.Say("sender", $"event {sent.EventId} stored with {sent.Runs.Count} runs; the sender goes on");
+var again = await fanout.SendAsync(signup, once);
+Timeline.Say("sender", $"the same signup sent again: duplicate={again.Duplicate}, {again.Runs.Count} new runs");
 
 var results = new List<RunResult>();
 foreach (var run in sent.Runs)
