@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Globalization;
+using FanOut.Generators.Emitting;
 
 namespace FanOut.Generators.Serialization
 {
@@ -54,18 +55,18 @@ namespace FanOut.Generators.Serialization
             }
             // The fast path only runs with options compatible with FanOutOptions (same naming policy, default encoder),
             // so the names can be encoded once.
-            w.Line("private static readonly global::System.Text.Json.JsonEncodedText[] " + id + "Names = { " + string.Join(", ", names) + " };");
-            w.Line();
-            w.Open("private static void Write" + id + "(global::System.Text.Json.Utf8JsonWriter writer, " + name + (type.IsValueType ? "" : "?") +
+            w.WriteLine("private static readonly global::System.Text.Json.JsonEncodedText[] " + id + "Names = { " + string.Join(", ", names) + " };");
+            w.WriteLine();
+            w.OpenBlock("private static void Write" + id + "(global::System.Text.Json.Utf8JsonWriter writer, " + name + (type.IsValueType ? "" : "?") +
                 " value, " + Options + " options)");
             if (!type.IsValueType)
             {
-                w.Open("if (value is null)");
-                w.Line("writer.WriteNullValue();");
-                w.Line("return;");
-                w.Close();
+                w.OpenBlock("if (value is null)");
+                w.WriteLine("writer.WriteNullValue();");
+                w.WriteLine("return;");
+                w.CloseBlock();
             }
-            w.Line("writer.WriteStartObject();");
+            w.WriteLine("writer.WriteStartObject();");
             var values = new ValueWriter(w, byName, identifiers);
             for (int i = 0; i < written.Count; i++)
             {
@@ -74,7 +75,7 @@ namespace FanOut.Generators.Serialization
                 string local = "value" + i.ToString(CultureInfo.InvariantCulture);
                 byName.TryGetValue(property.TypeName, out var propertyType);
                 bool canBeNull = propertyType is null || !propertyType.IsValueType || propertyType.Shape == TypeShape.Nullable;
-                w.Line(property.AnnotatedTypeName + " " + local + " = value." + Identifier(property.Name) + ";");
+                w.WriteLine(property.AnnotatedTypeName + " " + local + " = value." + Identifier(property.Name) + ";");
                 string? condition = property.IgnoreCondition switch
                 {
                     "WhenWritingNull" when canBeNull => local + " is not null",
@@ -84,23 +85,23 @@ namespace FanOut.Generators.Serialization
                 };
                 if (condition is not null)
                 {
-                    w.Open("if (" + condition + ")");
+                    w.OpenBlock("if (" + condition + ")");
                 }
                 if (!property.IsGetNullable && canBeNull)
                 {
                     // Web options respect nullable annotations; the fast path only runs with options that do.
-                    w.Open("if (" + local + " is null)");
-                    w.Line("ThrowNullProperty(" + nameExpression + ", " + Quote(Simple(name)) + ");");
-                    w.Close();
+                    w.OpenBlock("if (" + local + " is null)");
+                    w.WriteLine("ThrowNullProperty(" + nameExpression + ", " + Quote(Simple(name)) + ");");
+                    w.CloseBlock();
                 }
                 values.Write(property.TypeName, property.AnnotatedTypeName, local, nameExpression);
                 if (condition is not null)
                 {
-                    w.Close();
+                    w.CloseBlock();
                 }
             }
-            w.Line("writer.WriteEndObject();");
-            w.Close();
+            w.WriteLine("writer.WriteEndObject();");
+            w.CloseBlock();
         }
 
         /// <summary>Emits the statements that write one value, as a property (with a name) or as an array element.</summary>
@@ -128,25 +129,25 @@ namespace FanOut.Generators.Serialization
                 string? direct = spec is null ? null : Direct(spec);
                 if (direct is not null)
                 {
-                    w.Line(Call(direct, name, Cast(spec!) + value));
+                    w.WriteLine(Call(direct, name, Cast(spec!) + value));
                     return;
                 }
                 if (spec is { Shape: TypeShape.Nullable } && byName.TryGetValue(spec.ElementType, out var underlying) && Direct(underlying) is { } underlyingDirect)
                 {
                     string local = Local();
-                    w.Line("var " + local + " = " + value + ";");
-                    w.Open("if (" + local + ".HasValue)");
-                    w.Line(Call(underlyingDirect, name, Cast(underlying) + local + ".Value"));
-                    w.Close();
-                    w.Open("else");
-                    w.Line(name is null ? "writer.WriteNullValue();" : "writer.WriteNull(" + name + ");");
-                    w.Close();
+                    w.WriteLine("var " + local + " = " + value + ";");
+                    w.OpenBlock("if (" + local + ".HasValue)");
+                    w.WriteLine(Call(underlyingDirect, name, Cast(underlying) + local + ".Value"));
+                    w.CloseBlock();
+                    w.OpenBlock("else");
+                    w.WriteLine(name is null ? "writer.WriteNullValue();" : "writer.WriteNull(" + name + ");");
+                    w.CloseBlock();
                     return;
                 }
                 if (spec is { Shape: TypeShape.Object } && HasFastPath(spec.Object!))
                 {
                     WriteName(name);
-                    w.Line("Write" + identifiers[typeName] + "(writer, " + value + ", options);");
+                    w.WriteLine("Write" + identifiers[typeName] + "(writer, " + value + ", options);");
                     return;
                 }
                 if (spec is { Shape: TypeShape.Array or TypeShape.List or TypeShape.Enumerable or TypeShape.Dictionary or TypeShape.ReadOnlyDictionary })
@@ -155,22 +156,22 @@ namespace FanOut.Generators.Serialization
                     string local = Local();
                     string item = Local();
                     WriteName(name);
-                    w.Line("var " + local + " = " + value + ";");
-                    w.Open("if (" + local + " is null)");
-                    w.Line("writer.WriteNullValue();");
-                    w.Close();
-                    w.Open("else");
-                    w.Line(isArray ? "writer.WriteStartArray();" : "writer.WriteStartObject();");
+                    w.WriteLine("var " + local + " = " + value + ";");
+                    w.OpenBlock("if (" + local + " is null)");
+                    w.WriteLine("writer.WriteNullValue();");
+                    w.CloseBlock();
+                    w.OpenBlock("else");
+                    w.WriteLine(isArray ? "writer.WriteStartArray();" : "writer.WriteStartObject();");
                     string? count = Indexable(spec);
                     if (count is not null)
                     {
                         string index = Local();
-                        w.Open("for (int " + index + " = 0; " + index + " < " + local + "." + count + "; " + index + "++)");
-                        w.Line("var " + item + " = " + local + "[" + index + "];");
+                        w.OpenBlock("for (int " + index + " = 0; " + index + " < " + local + "." + count + "; " + index + "++)");
+                        w.WriteLine("var " + item + " = " + local + "[" + index + "];");
                     }
                     else
                     {
-                        w.Open("foreach (var " + item + " in " + local + ")");
+                        w.OpenBlock("foreach (var " + item + " in " + local + ")");
                     }
                     if (isArray)
                     {
@@ -179,19 +180,19 @@ namespace FanOut.Generators.Serialization
                     else
                     {
                         // Keys are written as they are: FanOut's options have no dictionary key policy.
-                        w.Line("writer.WritePropertyName(" + item + ".Key);");
+                        w.WriteLine("writer.WritePropertyName(" + item + ".Key);");
                         Write(spec.ElementType, null, item + ".Value", null);
                     }
-                    w.Close();
-                    w.Line(isArray ? "writer.WriteEndArray();" : "writer.WriteEndObject();");
-                    w.Close();
+                    w.CloseBlock();
+                    w.WriteLine(isArray ? "writer.WriteEndArray();" : "writer.WriteEndObject();");
+                    w.CloseBlock();
                     return;
                 }
 
                 // Everything else through its metadata. Element annotations are unknown here, hence the `!`.
                 string type = annotatedType ?? typeName;
                 WriteName(name);
-                w.Line("global::System.Text.Json.JsonSerializer.Serialize<" + type + ">(writer, " + value + (annotatedType is null ? "!" : "") +
+                w.WriteLine("global::System.Text.Json.JsonSerializer.Serialize<" + type + ">(writer, " + value + (annotatedType is null ? "!" : "") +
                     ", (" + Metadata + "JsonTypeInfo<" + type + ">)options.GetTypeInfo(typeof(" + typeName + ")));");
             }
 
@@ -199,7 +200,7 @@ namespace FanOut.Generators.Serialization
             {
                 if (name is not null)
                 {
-                    w.Line("writer.WritePropertyName(" + name + ");");
+                    w.WriteLine("writer.WritePropertyName(" + name + ");");
                 }
             }
 
