@@ -268,3 +268,29 @@ public sealed class FanOutRuntimeTests
         await app.DisposeAsync();
     }
 }
+
+public sealed class ConcurrencyBoundTests
+{
+    [Fact]
+    public async Task No_more_runs_execute_at_once_than_the_configured_bound()
+    {
+        await using var app = await TestApp.StartAsync(o =>
+        {
+            o.OnlyFunctionsOf(typeof(BoundFunctions));
+            o.MaxConcurrentRuns = 2;
+        });
+        var key = Signals.NewKey();
+        var gate = BoundFunctions.Gates.GetOrAdd(key, _ => new BoundFunctions.Gate());
+
+        var sent = await app.Client.SendAsync(new BoundCheck(key));
+        for (int i = 0; i < 6; i++)
+        {
+            Assert.True(await gate.Arrivals.WaitAsync(TestApp.Patience), $"run {i + 1} of 6 never started");
+            gate.Releases.Release();
+        }
+        var results = await app.WaitForRunsAsync(sent);
+
+        Assert.All(results, r => Assert.Equal(RunStatus.Succeeded, r.Status));
+        Assert.Equal(2, gate.Max);
+    }
+}
