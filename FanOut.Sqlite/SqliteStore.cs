@@ -94,9 +94,8 @@ public sealed class SqliteStore : IFanOutStore, IAsyncDisposable, IDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError error, CancellationToken cancellationToken)
+    public ValueTask RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(error);
         return new(writer.Enqueue(new RetryWrite(runId, failures, dueAt, error, cancellationToken)));
     }
 

@@ -32,6 +32,9 @@ internal static partial class Log
     [LoggerMessage(15, LogLevel.Warning, "Run {RunId} of '{FunctionId}' attempt {Attempt} failed; retrying at {DueAt:O}")]
     public static partial void RunRetrying(ILogger logger, Exception error, string runId, string functionId, int attempt, DateTimeOffset dueAt);
 
+    [LoggerMessage(19, LogLevel.Debug, "Run {RunId} of '{FunctionId}' sleeps until {DueAt:O}")]
+    public static partial void RunSuspended(ILogger logger, string runId, string functionId, DateTimeOffset dueAt);
+
     [LoggerMessage(16, LogLevel.Warning, "Recovered {Count} run(s) left running by a process that ended without finishing them")]
     public static partial void RunsRecovered(ILogger logger, int count);
 

@@ -24,11 +24,13 @@ public sealed class Step
 {
     private readonly StepJournal journal;
     private readonly TimeProvider time;
+    private readonly IServiceProvider services;
 
-    internal Step(StepJournal journal, TimeProvider time)
+    internal Step(StepJournal journal, TimeProvider time, IServiceProvider services)
     {
         this.journal = journal;
         this.time = time;
+        this.services = services;
     }
 
     /// <summary>Runs a step that produces a value and returns it, or returns its memoized value.</summary>
@@ -39,7 +41,88 @@ public sealed class Step
     public Task<T> Run<T>(string id, Func<Task<T>> body)
     {
         ArgumentNullException.ThrowIfNull(body);
+        return RunUnique(journal.Reserve(id), body);
+    }
+
+    /// <summary>
+    /// Sends an event from the function, as a step: memoized, so a retry does not send it again, and deduplicated by a
+    /// key made from the run and step ids (unless <paramref name="options"/> gives one), so even a crash between the send
+    /// and its memo starts the event's runs once. The event fans out like any other.
+    /// </summary>
+    /// <typeparam name="TData">The payload type, declared with <see cref="EventAttribute"/>.</typeparam>
+    /// <param name="id">The step id, a constant.</param>
+    /// <param name="data">The payload.</param>
+    /// <param name="options">The envelope's optional parts.</param>
+    /// <returns>The sent event's id.</returns>
+    public Task<string> SendEvent<TData>(string id, TData data, SendOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
         var uniqueId = journal.Reserve(id);
+        return RunUnique(uniqueId, async () =>
+        {
+            var client = (IFanOutClient?)services.GetService(typeof(IFanOutClient))
+                ?? throw new InvalidOperationException("step.SendEvent needs IFanOutClient; call services.AddFanOut().");
+            var keyed = new SendOptions
+            {
+                DeduplicationKey = options?.DeduplicationKey ?? journal.RunId + "/" + uniqueId,
+                Timestamp = options?.Timestamp,
+                V = options?.V,
+                User = options?.User,
+            };
+            var sent = await client.SendAsync(data, keyed, journal.AttemptToken).ConfigureAwait(false);
+            return sent.EventId;
+        });
+    }
+
+    /// <summary>
+    /// Suspends the run for <paramref name="duration"/>: no thread or task is held while it waits; the run is queued again,
+    /// due at its wake time, and resumes from its memo — also after a restart. Memoized: the wake time is fixed the first
+    /// time the step runs.
+    /// </summary>
+    /// <param name="id">The step id, a constant.</param>
+    /// <param name="duration">How long to sleep.</param>
+    /// <returns>A task that completes when the sleep is over (in a later attempt of the run).</returns>
+    public Task Sleep(string id, TimeSpan duration) => SleepUntil(id, time.GetUtcNow() + duration);
+
+    /// <summary>Suspends the run until <paramref name="until"/>; see <see cref="Sleep"/>.</summary>
+    /// <param name="id">The step id, a constant.</param>
+    /// <param name="until">When to wake.</param>
+    /// <returns>A task that completes when the sleep is over (in a later attempt of the run).</returns>
+    public Task SleepUntil(string id, DateTimeOffset until)
+    {
+        var uniqueId = journal.Reserve(id);
+        var memo = journal.Memo(uniqueId);
+        if (memo?.Status == StepStatus.Succeeded)
+        {
+            DateTimeOffset wakeAt;
+            try
+            {
+                wakeAt = journal.Read<DateTimeOffset>(memo);
+            }
+            catch (NonRetriableException e)
+            {
+                return Task.FromException(e);
+            }
+            return wakeAt <= time.GetUtcNow() ? Task.CompletedTask : Task.FromException(journal.Suspend(uniqueId, wakeAt));
+        }
+        if (Unavailable(uniqueId, memo) is { } error)
+        {
+            return Task.FromException(error);
+        }
+        return FirstSleep(uniqueId, until);
+    }
+
+    private async Task FirstSleep(string uniqueId, DateTimeOffset until)
+    {
+        await journal.SaveSleepAsync(uniqueId, until).ConfigureAwait(false);
+        if (until > time.GetUtcNow())
+        {
+            throw journal.Suspend(uniqueId, until);
+        }
+    }
+
+    private Task<T> RunUnique<T>(string uniqueId, Func<Task<T>> body)
+    {
         var memo = journal.Memo(uniqueId);
         if (memo?.Status == StepStatus.Succeeded)
         {

@@ -45,8 +45,8 @@ internal sealed class StepJournal
 
     public CancellationToken AttemptToken { get; }
 
-    /// <summary>When this attempt was interrupted for a retry: when the retry is due and why.</summary>
-    public (DateTimeOffset DueAt, RunError Error)? Interruption { get; private set; }
+    /// <summary>When this attempt was interrupted: when the run is due again, and why (null for a sleep, which is no failure).</summary>
+    public (DateTimeOffset DueAt, RunError? Error)? Interruption { get; private set; }
 
     /// <summary>Gives the step its unique id in this attempt: the id itself, then <c>id:1</c>, <c>id:2</c>, … for repeats.</summary>
     public string Reserve(string id)
@@ -155,15 +155,35 @@ internal sealed class StepJournal
         {
             return new StepFailedException(uniqueId, runError, error);
         }
-        var dueAt = retryPolicy.NextAttempt(now, attempt, error);
+        return Interrupt(
+            retryPolicy.NextAttempt(now, attempt, error),
+            runError,
+            $"Run {RunId}: step '{uniqueId}' failed (attempt {attempt} of {retries + 1}) and will be retried; this attempt of the run ends here. Do not catch this exception.");
+    }
+
+    /// <summary>Ends this attempt because a step sleeps until <paramref name="wakeAt"/>: the run is queued again, due then.</summary>
+    public AttemptInterruptedException Suspend(string uniqueId, DateTimeOffset wakeAt) =>
+        Interrupt(wakeAt, null, $"Run {RunId}: step '{uniqueId}' sleeps until {wakeAt:O}; this attempt of the run ends here and the run resumes then. Do not catch this exception.");
+
+    public async Task SaveSleepAsync(string uniqueId, DateTimeOffset wakeAt)
+    {
+        var now = time.GetUtcNow();
+        var state = new StepState(uniqueId, StepStatus.Succeeded, 1, Write(uniqueId, wakeAt), null, now, now);
+        await store.SaveStepAsync(RunId, state, CancellationToken.None).ConfigureAwait(false);
+        Record(state);
+    }
+
+    public DateTimeOffset Now => time.GetUtcNow();
+
+    private AttemptInterruptedException Interrupt(DateTimeOffset dueAt, RunError? error, string message)
+    {
         lock (gate)
         {
-            if (interruption is null || dueAt < Interruption!.Value.DueAt)
-            {
-                Interruption = (dueAt, runError);
-            }
-            interruption ??= new AttemptInterruptedException(
-                $"Run {RunId}: step '{uniqueId}' failed (attempt {attempt} of {retries + 1}) and will be retried; this attempt of the run ends here. Do not catch this exception.");
+            // Several parallel steps may interrupt one attempt: the run comes back at the earliest due time, and a
+            // failure is remembered over a sleep.
+            var earliest = Interruption is { } known && known.DueAt <= dueAt ? known.DueAt : dueAt;
+            Interruption = (earliest, error ?? Interruption?.Error);
+            interruption ??= new AttemptInterruptedException(message);
             return interruption;
         }
     }

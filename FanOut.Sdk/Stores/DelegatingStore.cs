@@ -24,7 +24,7 @@ public abstract class DelegatingStore : IFanOutStore
         Inner.SaveStepAsync(runId, step, cancellationToken);
 
     /// <inheritdoc />
-    public virtual ValueTask RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError error, CancellationToken cancellationToken) =>
+    public virtual ValueTask RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, CancellationToken cancellationToken) =>
         Inner.RetryAsync(runId, failures, dueAt, error, cancellationToken);
 
     /// <inheritdoc />

@@ -31,13 +31,13 @@ public interface IFanOutStore
     /// <summary>Records the outcome of one attempt of a step (the memo). Returns once it is durable.</summary>
     ValueTask SaveStepAsync(string runId, StepState step, CancellationToken cancellationToken);
 
-    /// <summary>Ends a claimed run's attempt with a retry: queued again, due at <paramref name="dueAt"/>.</summary>
+    /// <summary>Ends a claimed run's attempt: queued again, due at <paramref name="dueAt"/> — a retry after an error, or the end of a sleep (no error).</summary>
     /// <param name="runId">The run.</param>
     /// <param name="failures">How many attempts failed outside any step so far (they count towards the function's retries; a step's retries are counted in its memo).</param>
     /// <param name="dueAt">When the next attempt may start.</param>
-    /// <param name="error">Why the attempt ended.</param>
+    /// <param name="error">Why the attempt failed, or null when the run is only suspended (a sleep).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    ValueTask RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError error, CancellationToken cancellationToken);
+    ValueTask RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, CancellationToken cancellationToken);
 
     /// <summary>
     /// Gives back a claimed run whose attempt the host stopped. A durable store queues it again (it resumes, with its

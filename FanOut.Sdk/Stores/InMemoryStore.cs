@@ -122,7 +122,7 @@ public sealed class InMemoryStore : IFanOutStore
     }
 
     /// <inheritdoc />
-    public ValueTask RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError error, CancellationToken cancellationToken)
+    public ValueTask RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, CancellationToken cancellationToken)
     {
         lock (gate)
         {

@@ -59,7 +59,7 @@ internal sealed class RunExecutor(
         var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var journal = new StepJournal(run.Id, claimed.Steps, store, retryPolicy, time, retries, options.MaxStepOutputBytes, attemptCts.Token);
         var scope = scopes.CreateAsyncScope();
-        var context = new RunContext(run, function, scope.ServiceProvider, new Step(journal, time), attemptCts.Token);
+        var context = new RunContext(run, function, scope.ServiceProvider, new Step(journal, time, scope.ServiceProvider), attemptCts.Token);
 
         // The deadline exists before the function starts, so no clock (real or fake) can pass it unnoticed.
         var deadlineCts = CancellationTokenSource.CreateLinkedTokenSource(abandon);
@@ -105,6 +105,12 @@ internal sealed class RunExecutor(
                 Log.RunRetrying(logger, outcome.Exception!, run.Id, function.Id, claimed.Attempt, outcome.DueAt);
                 Count(functionTag, "retried", elapsed, activity);
                 await store.RetryAsync(run.Id, outcome.Failures, outcome.DueAt, RunError.From(outcome.Exception!), CancellationToken.None).ConfigureAwait(false);
+                return;
+            case OutcomeKind.Suspend:
+                // No thread or task is held while it sleeps: the run is a queued row, due at its wake time.
+                Log.RunSuspended(logger, run.Id, function.Id, outcome.DueAt);
+                Count(functionTag, "suspended", elapsed, activity);
+                await store.RetryAsync(run.Id, outcome.Failures, outcome.DueAt, null, CancellationToken.None).ConfigureAwait(false);
                 return;
             case OutcomeKind.Release:
                 Log.RunReleased(logger, run.Id, function.Id, outcome.Reason!);
@@ -154,7 +160,9 @@ internal sealed class RunExecutor(
         // A step asked for a retry: that decides, whatever the function did with the signal afterwards.
         if (journal.Interruption is { } interruption)
         {
-            return Outcome.Retry(claimed.Failures, interruption.DueAt, new StepRetryException(interruption.Error));
+            return interruption.Error is { } stepError
+                ? Outcome.Retry(claimed.Failures, interruption.DueAt, new StepRetryException(stepError))
+                : Outcome.Suspend(claimed.Failures, interruption.DueAt);
         }
         if (error is OperationCanceledException && stopping.IsCancellationRequested)
         {
@@ -193,7 +201,7 @@ internal sealed class RunExecutor(
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         await using var scope = scopes.CreateAsyncScope();
         var journal = new StepJournal(run.Id, [], store, retryPolicy, time, 0, options.MaxStepOutputBytes, cts.Token);
-        var context = new RunContext(run, function, scope.ServiceProvider, new Step(journal, time), cts.Token) { Failure = failure };
+        var context = new RunContext(run, function, scope.ServiceProvider, new Step(journal, time, scope.ServiceProvider), cts.Token) { Failure = failure };
         try
         {
             await InvokeAsync(function.FailureHandler!, context).WaitAsync(timeout, time).ConfigureAwait(false);
@@ -280,6 +288,7 @@ internal sealed class RunExecutor(
     {
         End,
         Retry,
+        Suspend,
         Release,
     }
 
@@ -290,6 +299,8 @@ internal sealed class RunExecutor(
         public static Outcome End(RunStatus status, Exception error) => new(OutcomeKind.End, status, null, error, 0, default, null);
 
         public static Outcome Retry(int failures, DateTimeOffset dueAt, Exception error) => new(OutcomeKind.Retry, RunStatus.Queued, null, error, failures, dueAt, null);
+
+        public static Outcome Suspend(int failures, DateTimeOffset dueAt) => new(OutcomeKind.Suspend, RunStatus.Queued, null, null, failures, dueAt, null);
 
         public static Outcome Release(string reason) => new(OutcomeKind.Release, RunStatus.Cancelled, null, null, 0, default, reason);
     }

@@ -10,7 +10,7 @@ internal static class RunEndWrites
 }
 
 /// <summary>Queues a claimed run again, due at a later time, keeping why the attempt failed.</summary>
-internal sealed class RetryWrite(string runId, int failures, DateTimeOffset dueAt, RunError error, CancellationToken cancellationToken)
+internal sealed class RetryWrite(string runId, int failures, DateTimeOffset dueAt, RunError? error, CancellationToken cancellationToken)
     : StoreWrite<bool>(cancellationToken)
 {
     private const string Retry = """
@@ -24,8 +24,8 @@ internal sealed class RetryWrite(string runId, int failures, DateTimeOffset dueA
             .With("$id", runId)
             .With("$failures", failures)
             .With("$due_at", RowCodec.Ms(dueAt))
-            .With("$error_type", error.Type)
-            .With("$error_message", error.Message)
+            .With("$error_type", error?.Type)
+            .With("$error_message", error?.Message)
             .ExecuteNonQuery();
         return changed == 1 ? true : throw RunEndWrites.NotRunning(runId, context);
     }
