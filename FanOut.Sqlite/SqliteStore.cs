@@ -94,10 +94,19 @@ public sealed class SqliteStore : IFanOutStore, IAsyncDisposable, IDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, CancellationToken cancellationToken)
+    public async ValueTask<RunResult?> RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, CancellationToken cancellationToken)
     {
-        return new(writer.Enqueue(new RetryWrite(runId, failures, dueAt, error, cancellationToken)));
+        await writer.Enqueue(new RetryWrite(runId, failures, dueAt, error, cancellationToken)).ConfigureAwait(false);
+        return null; // TODO(cancel): end a cancel-requested run instead; being implemented on branch sqlite-cancel
     }
+
+    /// <inheritdoc />
+    public ValueTask<CancelResult> CancelAsync(string runId, string reason, CancellationToken cancellationToken) =>
+        throw new NotImplementedException("TODO(cancel): being implemented on branch sqlite-cancel");
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<RunSummary>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken) =>
+        throw new NotImplementedException("TODO(cancel): being implemented on branch sqlite-cancel");
 
     /// <inheritdoc />
     /// <remarks>The run is queued again, due now, and returns null: it resumes with its memoized steps when a worker next claims it.</remarks>

@@ -68,7 +68,7 @@ internal sealed class TestStore(IFanOutStore inner) : DelegatingStore(inner)
         return claim with { Runs = runs };
     }
 
-    public override ValueTask RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, CancellationToken cancellationToken)
+    public override ValueTask<RunResult?> RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, CancellationToken cancellationToken)
     {
         Ended();
         return Inner.RetryAsync(runId, failures, dueAt, error, cancellationToken);

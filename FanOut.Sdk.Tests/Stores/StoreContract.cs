@@ -367,6 +367,135 @@ public abstract class StoreContract : IAsyncLifetime
         Assert.All(again, r => Assert.Equal(["s0", "s1", "s2", "s3"], r.Steps.Select(s => s.Id).Order()));
     }
 
+    [Fact]
+    public async Task Cancelling_a_queued_run_ends_it_at_once_with_the_reason()
+    {
+        var s = Submission("test/a", "{}", "f", "g");
+        await Store.AcceptAsync([s], default);
+
+        var cancelled = await Store.CancelAsync(s.Runs[0].Id, "cancelled by ops", default);
+        var claim = await Store.ClaimAsync(10, default);
+
+        Assert.Equal(CancelOutcome.Cancelled, cancelled.Outcome);
+        Assert.Equal(RunStatus.Cancelled, cancelled.Ended!.Status);
+        Assert.Equal("cancelled by ops", cancelled.Ended.Error!.Message);
+        Assert.Equal(s.Runs[1].Id, Assert.Single(claim.Runs).Run.Id);
+        Assert.Equal(RunStatus.Cancelled, (await Store.GetResultAsync(s.Runs[0].Id, default))!.Status);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_sleeping_run_ends_it_before_its_wake_time()
+    {
+        var s = Submission("test/a", "{}", "f");
+        await Store.AcceptAsync([s], default);
+        var runId = (await Store.ClaimAsync(1, default)).Runs[0].Run.Id;
+        await Store.RetryAsync(runId, 0, Start.AddDays(3), null, default);
+
+        var cancelled = await Store.CancelAsync(runId, "user activated", default);
+        Clock.Advance(TimeSpan.FromDays(3));
+
+        Assert.Equal(CancelOutcome.Cancelled, cancelled.Outcome);
+        Assert.Empty((await Store.ClaimAsync(10, default)).Runs);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_running_run_is_a_request_that_its_next_requeue_turns_into_the_end()
+    {
+        var s = Submission("test/a", "{}", "f");
+        await Store.AcceptAsync([s], default);
+        var runId = (await Store.ClaimAsync(1, default)).Runs[0].Run.Id;
+
+        var requested = await Store.CancelAsync(runId, "stop it", default);
+        var ended = await Store.RetryAsync(runId, 0, Start, new RunError("E", "transient", null), default);
+
+        Assert.Equal(CancelOutcome.Requested, requested.Outcome);
+        Assert.Null(requested.Ended);
+        Assert.Equal(RunStatus.Cancelled, ended!.Status);
+        Assert.Equal("stop it", ended.Error!.Message);
+        Assert.Empty((await Store.ClaimAsync(10, default)).Runs);
+        Assert.Equal(RunStatus.Cancelled, (await Store.GetResultAsync(runId, default))!.Status);
+    }
+
+    [Fact]
+    public async Task A_requeue_without_a_cancel_request_returns_nothing()
+    {
+        var s = Submission("test/a", "{}", "f");
+        await Store.AcceptAsync([s], default);
+        var runId = (await Store.ClaimAsync(1, default)).Runs[0].Run.Id;
+
+        Assert.Null(await Store.RetryAsync(runId, 0, Start, null, default));
+    }
+
+    [Fact]
+    public async Task Cancelling_a_finished_or_unknown_run_changes_nothing()
+    {
+        var s = Submission("test/a", "{}", "f");
+        await Store.AcceptAsync([s], default);
+        var claimed = (await Store.ClaimAsync(1, default)).Runs[0];
+        await Finish(claimed);
+
+        Assert.Equal(CancelOutcome.AlreadyFinished, (await Store.CancelAsync(claimed.Run.Id, "late", default)).Outcome);
+        Assert.Equal(RunStatus.Succeeded, (await Store.GetResultAsync(claimed.Run.Id, default))!.Status);
+        Assert.Equal(CancelOutcome.NotFound, (await Store.CancelAsync("01NOSUCHRUN000000000000000", "x", default)).Outcome);
+    }
+
+    [Fact]
+    public async Task A_run_asked_to_cancel_while_running_when_its_process_died_is_not_resumed()
+    {
+        if (!Durable)
+        {
+            return;
+        }
+        var s = Submission("test/a", "{}", "f");
+        await Store.AcceptAsync([s], default);
+        var runId = (await Store.ClaimAsync(1, default)).Runs[0].Run.Id;
+        await Store.CancelAsync(runId, "stop it", default);
+
+        Store = await ReopenAfterCrashAsync(Clock);
+        await Store.RecoverAsync(default);
+
+        Assert.Empty((await Store.ClaimAsync(10, default)).Runs);
+        Assert.Equal(RunStatus.Cancelled, (await Store.GetResultAsync(runId, default))!.Status);
+    }
+
+    [Fact]
+    public async Task Runs_are_listed_newest_first_across_states_and_filtered()
+    {
+        var a = Submission("test/a", "{}", "f", "g");
+        await Store.AcceptAsync([a], default);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        var b = Submission("test/b", "{}", "f");
+        await Store.AcceptAsync([b], default);
+        var claimed = (await Store.ClaimAsync(10, default)).Runs.ToDictionary(r => r.Run.Id);
+        await Store.FinishAsync(new RunResult(a.Runs[0].Id, "f", a.Event.Id, "test/a", RunStatus.Failed)
+        {
+            Error = new RunError("E", "boom", null), Attempts = 5, StartedAt = Clock.GetUtcNow(), FinishedAt = Clock.GetUtcNow(),
+        }, default);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        var c = Submission("test/a", "{}", "f");
+        await Store.AcceptAsync([c], default);
+
+        var all = await Store.ListRunsAsync(new RunQuery(), default);
+        var failedF = await Store.ListRunsAsync(new RunQuery { FunctionId = "f", Status = RunStatus.Failed }, default);
+        var queued = await Store.ListRunsAsync(new RunQuery { Status = RunStatus.Queued }, default);
+        var running = await Store.ListRunsAsync(new RunQuery { Status = RunStatus.Running }, default);
+        var ofB = await Store.ListRunsAsync(new RunQuery { EventName = "test/b" }, default);
+        var window = await Store.ListRunsAsync(new RunQuery { Since = Start.AddSeconds(30), Until = Start.AddSeconds(90) }, default);
+        var two = await Store.ListRunsAsync(new RunQuery { Limit = 2 }, default);
+
+        Assert.Equal([c.Runs[0].Id, b.Runs[0].Id], all.Take(2).Select(r => r.RunId));
+        Assert.Equal(4, all.Count);
+        var failed = Assert.Single(failedF);
+        Assert.Equal((a.Runs[0].Id, "boom", 5, Start), (failed.RunId, failed.Error!.Message, failed.Attempts, failed.AcceptedAt));
+        Assert.NotNull(failed.FinishedAt);
+        Assert.Equal([c.Runs[0].Id], queued.Select(r => r.RunId));
+        Assert.Equal(new[] { a.Runs[1].Id, b.Runs[0].Id }.Order(), running.Select(r => r.RunId).Order());
+        Assert.Equal([b.Runs[0].Id], ofB.Select(r => r.RunId));
+        Assert.Equal([b.Runs[0].Id], window.Select(r => r.RunId));
+        Assert.Equal(2, two.Count);
+        Assert.Equal("test/a", all.Single(r => r.RunId == c.Runs[0].Id).EventName);
+    }
+
     protected EventSubmission Submission(string name, string json, params string[] functionIds)
     {
         var n = Interlocked.Increment(ref sequence);

@@ -1,3 +1,4 @@
+using FanOut.Admin;
 using FanOut.Client;
 using FanOut.Functions;
 using FanOut.Registration;
@@ -46,11 +47,17 @@ public static class FanOutServiceCollectionExtensions
             sp.GetRequiredService<RunWaiters>(),
             sp.GetRequiredService<IOptions<FanOutOptions>>(),
             LoggerFor<FanOutClient>(sp)));
+        services.TryAddSingleton<RunCancellations>();
+        services.TryAddSingleton<IFanOutAdmin>(static sp => new FanOutAdmin(
+            sp.GetRequiredService<IFanOutStore>(),
+            sp.GetRequiredService<RunWaiters>(),
+            sp.GetRequiredService<RunCancellations>()));
         services.TryAddSingleton(static sp => new RunExecutor(
             sp.GetRequiredService<FunctionCatalog>(),
             sp.GetRequiredService<IServiceScopeFactory>(),
             sp.GetRequiredService<IFanOutStore>(),
             sp.GetRequiredService<RunWaiters>(),
+            sp.GetRequiredService<RunCancellations>(),
             Options(sp),
             LoggerFor<RunExecutor>(sp)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, FanOutWorker>(static sp => new FanOutWorker(

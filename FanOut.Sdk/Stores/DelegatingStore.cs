@@ -24,7 +24,7 @@ public abstract class DelegatingStore : IFanOutStore
         Inner.SaveStepAsync(runId, step, cancellationToken);
 
     /// <inheritdoc />
-    public virtual ValueTask RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, CancellationToken cancellationToken) =>
+    public virtual ValueTask<RunResult?> RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, CancellationToken cancellationToken) =>
         Inner.RetryAsync(runId, failures, dueAt, error, cancellationToken);
 
     /// <inheritdoc />
@@ -39,6 +39,14 @@ public abstract class DelegatingStore : IFanOutStore
 
     /// <inheritdoc />
     public virtual ValueTask<int> RecoverAsync(CancellationToken cancellationToken) => Inner.RecoverAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public virtual ValueTask<CancelResult> CancelAsync(string runId, string reason, CancellationToken cancellationToken) =>
+        Inner.CancelAsync(runId, reason, cancellationToken);
+
+    /// <inheritdoc />
+    public virtual ValueTask<IReadOnlyList<RunSummary>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken) =>
+        Inner.ListRunsAsync(query, cancellationToken);
 
     /// <inheritdoc />
     public virtual ValueTask<int> PruneAsync(CancellationToken cancellationToken) => Inner.PruneAsync(cancellationToken);

@@ -37,7 +37,8 @@ public interface IFanOutStore
     /// <param name="dueAt">When the next attempt may start.</param>
     /// <param name="error">Why the attempt failed, or null when the run is only suspended (a sleep).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    ValueTask RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, CancellationToken cancellationToken);
+    /// <returns>Null; or, when the run was asked to cancel while it ran (<see cref="CancelAsync"/>), the result of ending it cancelled instead.</returns>
+    ValueTask<RunResult?> RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, CancellationToken cancellationToken);
 
     /// <summary>
     /// Gives back a claimed run whose attempt the host stopped. A durable store queues it again (it resumes, with its
@@ -57,6 +58,16 @@ public interface IFanOutStore
     /// when it starts. Returns how many runs were recovered.
     /// </summary>
     ValueTask<int> RecoverAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Cancels a run: a queued (or sleeping) run ends cancelled at once, with <paramref name="reason"/> as its error; a
+    /// running run is marked, its worker stops it and records it cancelled (and a run marked so that is found running by
+    /// <see cref="RecoverAsync"/> ends cancelled instead of resuming); a finished run is left alone.
+    /// </summary>
+    ValueTask<CancelResult> CancelAsync(string runId, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Lists runs — queued, running and finished (until pruned) — that match <paramref name="query"/>, newest first.</summary>
+    ValueTask<IReadOnlyList<RunSummary>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken);
 
     /// <summary>Removes finished runs (with their steps and events no run needs) and deduplication keys older than the retention settings.</summary>
     /// <returns>How many runs were removed.</returns>
@@ -101,3 +112,67 @@ public sealed record StepState(
     RunError? Error,
     DateTimeOffset StartedAt,
     DateTimeOffset FinishedAt);
+
+/// <summary>What a cancellation did.</summary>
+public enum CancelOutcome
+{
+    /// <summary>The run was queued (or sleeping): it ended, cancelled, at once.</summary>
+    Cancelled,
+
+    /// <summary>The run is executing: its worker stops it at once (its token is cancelled, no further step starts) and records it cancelled.</summary>
+    Requested,
+
+    /// <summary>The run had already finished; nothing changed.</summary>
+    AlreadyFinished,
+
+    /// <summary>No such run.</summary>
+    NotFound,
+}
+
+/// <summary>The answer of <see cref="IFanOutStore.CancelAsync"/>.</summary>
+/// <param name="Outcome">What happened.</param>
+/// <param name="Ended">For <see cref="CancelOutcome.Cancelled"/>: the cancelled run's result.</param>
+public sealed record CancelResult(CancelOutcome Outcome, RunResult? Ended);
+
+/// <summary>Which runs to list: every given criterion must match.</summary>
+public sealed record RunQuery
+{
+    /// <summary>Only runs of this function.</summary>
+    public string? FunctionId { get; init; }
+
+    /// <summary>Only runs triggered by events of this name.</summary>
+    public string? EventName { get; init; }
+
+    /// <summary>Only runs in this state.</summary>
+    public RunStatus? Status { get; init; }
+
+    /// <summary>Only runs whose event was accepted at or after this time.</summary>
+    public DateTimeOffset? Since { get; init; }
+
+    /// <summary>Only runs whose event was accepted before this time.</summary>
+    public DateTimeOffset? Until { get; init; }
+
+    /// <summary>At most this many runs, newest first. Default: 100.</summary>
+    public int Limit { get; init; } = 100;
+}
+
+/// <summary>One run in a listing.</summary>
+/// <param name="RunId">The run id (a ULID: sorts by creation time).</param>
+/// <param name="FunctionId">The function.</param>
+/// <param name="EventId">The triggering event.</param>
+/// <param name="EventName">The triggering event's name.</param>
+/// <param name="Status">Where the run is.</param>
+/// <param name="Attempts">Attempts so far.</param>
+/// <param name="AcceptedAt">When its event was accepted.</param>
+/// <param name="FinishedAt">When it finished, if it did.</param>
+/// <param name="Error">The last error, if any.</param>
+public sealed record RunSummary(
+    string RunId,
+    string FunctionId,
+    string EventId,
+    string EventName,
+    RunStatus Status,
+    int Attempts,
+    DateTimeOffset AcceptedAt,
+    DateTimeOffset? FinishedAt,
+    RunError? Error);

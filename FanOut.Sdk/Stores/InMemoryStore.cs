@@ -14,6 +14,7 @@ public sealed class InMemoryStore : IFanOutStore
     private readonly Dictionary<string, ActiveRun> active = new(StringComparer.Ordinal);
     private readonly PriorityQueue<ActiveRun, (long DueMs, long Sequence)> due = new();
     private readonly Dictionary<string, (RunResult Result, long FinishedMs)> finished = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> acceptedAt = new(StringComparer.Ordinal);
     private readonly TimeProvider time;
     private readonly InMemoryStoreOptions options;
     private long sequence;
@@ -68,7 +69,7 @@ public sealed class InMemoryStore : IFanOutStore
                 outcomes[i] = new AcceptOutcome(evt.Id, Duplicate: false);
                 foreach (var run in batch[i].Runs)
                 {
-                    var entry = new ActiveRun(run) { DueMs = now };
+                    var entry = new ActiveRun(run) { DueMs = now, AcceptedAt = DateTimeOffset.FromUnixTimeMilliseconds(now) };
                     active.Add(run.Id, entry);
                     due.Enqueue(entry, (now, sequence++));
                 }
@@ -122,17 +123,22 @@ public sealed class InMemoryStore : IFanOutStore
     }
 
     /// <inheritdoc />
-    public ValueTask RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, CancellationToken cancellationToken)
+    public ValueTask<RunResult?> RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, CancellationToken cancellationToken)
     {
         lock (gate)
         {
             var entry = Running(runId);
+            if (entry.CancelReason is { } reason)
+            {
+                return ValueTask.FromResult<RunResult?>(CancelLocked(entry, reason));
+            }
             entry.Status = RunStatus.Queued;
+            entry.LastError = error;
             entry.Failures = failures;
             entry.DueMs = dueAt.ToUnixTimeMilliseconds();
             due.Enqueue(entry, (entry.DueMs, sequence++));
         }
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult<RunResult?>(null);
     }
 
     /// <inheritdoc />
@@ -180,6 +186,76 @@ public sealed class InMemoryStore : IFanOutStore
     public ValueTask<int> RecoverAsync(CancellationToken cancellationToken) => ValueTask.FromResult(0);
 
     /// <inheritdoc />
+    public ValueTask<CancelResult> CancelAsync(string runId, string reason, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            if (active.TryGetValue(runId, out var entry))
+            {
+                if (entry.Status == RunStatus.Running)
+                {
+                    entry.CancelReason ??= reason;
+                    return ValueTask.FromResult(new CancelResult(CancelOutcome.Requested, null));
+                }
+                return ValueTask.FromResult(new CancelResult(CancelOutcome.Cancelled, CancelLocked(entry, reason)));
+            }
+            return ValueTask.FromResult(new CancelResult(finished.ContainsKey(runId) ? CancelOutcome.AlreadyFinished : CancelOutcome.NotFound, null));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<RunSummary>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var matches = new List<RunSummary>();
+        lock (gate)
+        {
+            foreach (var entry in active.Values)
+            {
+                var summary = new RunSummary(entry.Run.Id, entry.Run.FunctionId, entry.Run.Event.Id, entry.Run.Event.Name, entry.Status,
+                    entry.Attempts, entry.AcceptedAt, null, entry.LastError);
+                if (Matches(summary, query))
+                {
+                    matches.Add(summary);
+                }
+            }
+            foreach (var (result, _) in finished.Values)
+            {
+                var summary = new RunSummary(result.RunId, result.FunctionId, result.EventId, result.EventName, result.Status,
+                    result.Attempts, acceptedAt.GetValueOrDefault(result.RunId), result.FinishedAt, result.Error);
+                if (Matches(summary, query))
+                {
+                    matches.Add(summary);
+                }
+            }
+        }
+        matches.Sort(static (a, b) => b.AcceptedAt != a.AcceptedAt ? b.AcceptedAt.CompareTo(a.AcceptedAt) : string.CompareOrdinal(b.RunId, a.RunId));
+        return ValueTask.FromResult<IReadOnlyList<RunSummary>>(matches.Count > query.Limit ? matches.GetRange(0, query.Limit) : matches);
+    }
+
+    private static bool Matches(RunSummary run, RunQuery query) =>
+        (query.FunctionId is null || run.FunctionId == query.FunctionId)
+        && (query.EventName is null || run.EventName == query.EventName)
+        && (query.Status is null || run.Status == query.Status)
+        && (query.Since is null || run.AcceptedAt >= query.Since)
+        && (query.Until is null || run.AcceptedAt < query.Until);
+
+    private RunResult CancelLocked(ActiveRun entry, string reason)
+    {
+        var now = time.GetUtcNow();
+        var result = new RunResult(entry.Run.Id, entry.Run.FunctionId, entry.Run.Event.Id, entry.Run.Event.Name, RunStatus.Cancelled)
+        {
+            Error = new RunError(typeof(OperationCanceledException).FullName!, reason, null),
+            Attempts = entry.Attempts,
+            StartedAt = now,
+            FinishedAt = now,
+            Steps = StepResults(entry),
+        };
+        FinishLocked(result);
+        return result;
+    }
+
+    /// <inheritdoc />
     public ValueTask<int> PruneAsync(CancellationToken cancellationToken)
     {
         lock (gate)
@@ -216,6 +292,7 @@ public sealed class InMemoryStore : IFanOutStore
         if (active.Remove(result.RunId, out var entry))
         {
             entry.Status = result.Status;
+            acceptedAt[result.RunId] = entry.AcceptedAt;
         }
         finished[result.RunId] = (result, NowMs());
     }
@@ -249,6 +326,7 @@ public sealed class InMemoryStore : IFanOutStore
             if (now - entry.FinishedMs >= retentionMs)
             {
                 finished.Remove(runId);
+                acceptedAt.Remove(runId);
                 removed++;
             }
         }
@@ -261,6 +339,9 @@ public sealed class InMemoryStore : IFanOutStore
         public RunStatus Status { get; set; } = RunStatus.Queued;
         public int Attempts { get; set; }
         public int Failures { get; set; }
+        public DateTimeOffset AcceptedAt { get; init; }
+        public string? CancelReason { get; set; }
+        public RunError? LastError { get; set; }
         public long DueMs { get; set; }
 
         // Insertion-ordered by first save, which is the order steps first finished.

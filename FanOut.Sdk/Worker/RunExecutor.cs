@@ -22,6 +22,7 @@ internal sealed class RunExecutor(
     IServiceScopeFactory scopes,
     IFanOutStore store,
     RunWaiters waiters,
+    RunCancellations cancellations,
     FanOutOptions options,
     ILogger<RunExecutor> logger)
 {
@@ -64,14 +65,17 @@ internal sealed class RunExecutor(
         // The deadline exists before the function starts, so no clock (real or fake) can pass it unnoticed.
         var deadlineCts = CancellationTokenSource.CreateLinkedTokenSource(abandon);
         var deadline = Task.Delay(timeout, time, deadlineCts.Token);
+        var registration = cancellations.Register(run.Id, attemptCts, deadlineCts);
         var attempt = InvokeAsync(function.Invoker, context);
         Outcome outcome;
         if (await Task.WhenAny(attempt, deadline).ConfigureAwait(false) != attempt)
         {
             outcome = abandon.IsCancellationRequested
                 ? Outcome.Release($"the host stopped while run {run.Id} of '{function.Id}' was still running; it ignored its cancellation token")
-                : Outcome.End(RunStatus.TimedOut, new FunctionTimeoutException(
-                    $"Run {run.Id} of '{function.Id}' did not finish within its timeout of {timeout}; it was cancelled and marked timed out."));
+                : registration.CancelReason is { } reason
+                    ? Outcome.End(RunStatus.Cancelled, new OperationCanceledException(reason))
+                    : Outcome.End(RunStatus.TimedOut, new FunctionTimeoutException(
+                        $"Run {run.Id} of '{function.Id}' did not finish within its timeout of {timeout}; it was cancelled and marked timed out."));
             // The function ignores its token: tell it anyway, and release its scope only when it really ends, so that
             // scoped services are not disposed under its feet.
             attemptCts.Cancel();
@@ -92,9 +96,14 @@ internal sealed class RunExecutor(
         {
             deadlineCts.Cancel();
             outcome = await Judge(attempt, journal, stopping, function, claimed, retries).ConfigureAwait(false);
+            if (registration.CancelReason is { } reason && outcome.Status != RunStatus.Succeeded && outcome.Kind == OutcomeKind.End)
+            {
+                outcome = Outcome.End(RunStatus.Cancelled, new OperationCanceledException(reason));
+            }
             await scope.DisposeAsync().ConfigureAwait(false);
             attemptCts.Dispose();
         }
+        cancellations.Unregister(run.Id, registration);
         deadlineCts.Dispose();
 
         var elapsed = time.GetElapsedTime(startedTicks);
@@ -104,13 +113,13 @@ internal sealed class RunExecutor(
             case OutcomeKind.Retry:
                 Log.RunRetrying(logger, outcome.Exception!, run.Id, function.Id, claimed.Attempt, outcome.DueAt);
                 Count(functionTag, "retried", elapsed, activity);
-                await store.RetryAsync(run.Id, outcome.Failures, outcome.DueAt, RunError.From(outcome.Exception!), CancellationToken.None).ConfigureAwait(false);
+                await RequeueAsync(run.Id, outcome.Failures, outcome.DueAt, RunError.From(outcome.Exception!)).ConfigureAwait(false);
                 return;
             case OutcomeKind.Suspend:
                 // No thread or task is held while it sleeps: the run is a queued row, due at its wake time.
                 Log.RunSuspended(logger, run.Id, function.Id, outcome.DueAt);
                 Count(functionTag, "suspended", elapsed, activity);
-                await store.RetryAsync(run.Id, outcome.Failures, outcome.DueAt, null, CancellationToken.None).ConfigureAwait(false);
+                await RequeueAsync(run.Id, outcome.Failures, outcome.DueAt, null).ConfigureAwait(false);
                 return;
             case OutcomeKind.Release:
                 Log.RunReleased(logger, run.Id, function.Id, outcome.Reason!);
@@ -190,6 +199,15 @@ internal sealed class RunExecutor(
             }
         }
         return Outcome.Succeed(null);
+    }
+
+    private async Task RequeueAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error)
+    {
+        // A cancellation asked for while the attempt ran ends the run here instead of queueing it again.
+        if (await store.RetryAsync(runId, failures, dueAt, error, CancellationToken.None).ConfigureAwait(false) is { } cancelled)
+        {
+            waiters.Complete(cancelled);
+        }
     }
 
     private async Task HandleFailureAsync(FunctionDescriptor function, RunRecord run, RunResult result, TimeSpan timeout, CancellationToken stopping)
