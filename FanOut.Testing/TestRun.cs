@@ -34,6 +34,13 @@ public sealed class TestRun
     /// <summary>The ids of the steps answered by a mock instead of running.</summary>
     public IReadOnlyList<string> MockedSteps { get; }
 
+    /// <summary>The result of step <paramref name="stepId"/> (run or mocked), read through the generated serializer.</summary>
+    /// <exception cref="InvalidOperationException">The run has no such step, or it stored no result.</exception>
+    public T StepOutput<T>(string stepId) =>
+        (Result.Steps.FirstOrDefault(s => s.Id == stepId)
+            ?? throw new InvalidOperationException($"Run {RunId} of '{FunctionId}' has no step '{stepId}'; it has: {string.Join(", ", Result.Steps.Select(s => s.Id))}."))
+        .GetOutput<T>();
+
     /// <summary>The output, read through the generated serializer.</summary>
     public T Output<T>() => Result.GetOutput<T>();
 

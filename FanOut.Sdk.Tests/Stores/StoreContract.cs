@@ -233,7 +233,7 @@ public abstract class StoreContract : IAsyncLifetime
             Attempts = 1,
             StartedAt = Start,
             FinishedAt = Start.AddSeconds(1),
-            Steps = [new StepResult("only", StepStatus.Succeeded, 1, Start, Start, null)],
+            Steps = [new StepResult("only", StepStatus.Succeeded, 1, Start, Start, null, Encoding.UTF8.GetBytes("\"cus_1\""))],
         }, default);
         var result = await Store.GetResultAsync(claimed.Run.Id, default);
 
@@ -242,7 +242,8 @@ public abstract class StoreContract : IAsyncLifetime
         Assert.Equal(RunStatus.Succeeded, result.Status);
         Assert.Equal("""{"ok":true}""", Encoding.UTF8.GetString(result.Output!.Value.Span));
         Assert.Equal(("f", s.Event.Id, "test/a", 1), (result.FunctionId, result.EventId, result.EventName, result.Attempts));
-        Assert.Equal("only", Assert.Single(result.Steps).Id);
+        var step = Assert.Single(result.Steps);
+        Assert.Equal(("only", "\"cus_1\""), (step.Id, Encoding.UTF8.GetString(step.Output!.Value.Span)));
     }
 
     [Fact]

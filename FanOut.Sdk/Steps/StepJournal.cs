@@ -205,5 +205,5 @@ internal sealed class StepJournal
         }
     }
 
-    private static StepResult ToResult(StepState s) => new(s.Id, s.Status, s.Attempts, s.StartedAt, s.FinishedAt, s.Error);
+    private static StepResult ToResult(StepState s) => new(s.Id, s.Status, s.Attempts, s.StartedAt, s.FinishedAt, s.Error, s.Output);
 }

@@ -23,4 +23,19 @@ public enum StepStatus
 /// <param name="StartedAt">When its last attempt started.</param>
 /// <param name="FinishedAt">When its last attempt finished, if it did.</param>
 /// <param name="Error">Why its last attempt failed, if it did.</param>
-public sealed record StepResult(string Id, StepStatus Status, int Attempts, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, RunError? Error);
+/// <param name="Output">Its result as JSON, for a succeeded step that returns a value.</param>
+public sealed record StepResult(
+    string Id,
+    StepStatus Status,
+    int Attempts,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? FinishedAt,
+    RunError? Error,
+    ReadOnlyMemory<byte>? Output = null)
+{
+    /// <summary>Reads the step's result as <typeparamref name="T"/>, through the generated serializer.</summary>
+    /// <exception cref="InvalidOperationException">The step has no stored result.</exception>
+    public T GetOutput<T>() => Output is { } json
+        ? System.Text.Json.JsonSerializer.Deserialize(json.Span, Serialization.FanOutJson.GetTypeInfo<T>())!
+        : throw new InvalidOperationException($"Step '{Id}' has no stored result (status {Status}).");
+}

@@ -303,7 +303,7 @@ public sealed class InMemoryStore : IFanOutStore
         int i = 0;
         foreach (var s in entry.Steps.Values)
         {
-            steps[i++] = new StepResult(s.Id, s.Status, s.Attempts, s.StartedAt, s.FinishedAt, s.Error);
+            steps[i++] = new StepResult(s.Id, s.Status, s.Attempts, s.StartedAt, s.FinishedAt, s.Error, s.Output);
         }
         return steps;
     }

@@ -64,6 +64,11 @@ internal static class RowCodec
                 {
                     writer.WriteNumber("finishedAt", Ms(finishedAt));
                 }
+                if (step.Output is { } output)
+                {
+                    writer.WritePropertyName("output");
+                    writer.WriteRawValue(output.Span, skipInputValidation: true);
+                }
                 if (step.Error is { } error)
                 {
                     writer.WriteString("errorType", error.Type);
@@ -93,7 +98,8 @@ internal static class RowCodec
                 s.GetProperty("attempts").GetInt32(),
                 Time(s.GetProperty("startedAt").GetInt64()),
                 s.TryGetProperty("finishedAt", out var finishedAt) ? Time(finishedAt.GetInt64()) : null,
-                error);
+                error,
+                s.TryGetProperty("output", out var output) ? System.Text.Encoding.UTF8.GetBytes(output.GetRawText()) : null);
         }
         return steps;
     }

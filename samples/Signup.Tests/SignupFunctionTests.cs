@@ -33,6 +33,7 @@ public sealed class SignupFunctionTests
         Assert.Equal(1, stripe.CustomersCreated);
         Assert.Equal(["create-customer", "create-subscription"], run.Steps.Select(s => s.Id));
         Assert.Equal(2, run.Steps.Single(s => s.Id == "create-subscription").Attempts);
+        Assert.Equal("cus_1001", run.StepOutput<string>("create-customer"));
     }
 
     [Fact]
