@@ -16,6 +16,9 @@ public sealed class Evidence : IDisposable
     private readonly FileStream executions;
     private readonly TextWriter stdout = Console.Out;
     private readonly SemaphoreSlim? credits;
+    private readonly Lock doneGate = new();
+    private readonly List<(long Count, TaskCompletionSource Reached)> doneWaiters = [];
+    private long done;
 
     public Evidence(string executionsLog, bool withCredits)
     {
@@ -44,7 +47,37 @@ public sealed class Evidence : IDisposable
     }
 
     /// <summary>Reports a step whose result is stored.</summary>
-    public void Done(string runId, string stepId) => Say($"done {runId} {stepId}");
+    public void Done(string runId, string stepId)
+    {
+        Say($"done {runId} {stepId}");
+        lock (doneGate)
+        {
+            done++;
+            for (int i = doneWaiters.Count - 1; i >= 0; i--)
+            {
+                if (doneWaiters[i].Count <= done)
+                {
+                    doneWaiters[i].Reached.SetResult();
+                    doneWaiters.RemoveAt(i);
+                }
+            }
+        }
+    }
+
+    /// <summary>Completes once this process has reported at least <paramref name="count"/> steps done.</summary>
+    public Task DoneAtLeastAsync(long count)
+    {
+        lock (doneGate)
+        {
+            if (done >= count)
+            {
+                return Task.CompletedTask;
+            }
+            var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            doneWaiters.Add((count, reached));
+            return reached.Task;
+        }
+    }
 
     /// <summary>Writes one protocol line to stdout, whole and at once.</summary>
     public void Say(string line)

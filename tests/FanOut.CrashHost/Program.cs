@@ -5,6 +5,8 @@
 //
 //   send <events>         sends that many events, one SendAsync at a time, printing "sent <event> <run> <run>" once each
 //                         send has returned; then waits for their runs and prints "finished" (unless killed first).
+//                         The sending keeps pace with the work (at most 8 events ahead of the steps done), so a kill
+//                         during the work also falls during the sending.
 //   resume <run-ids-file> waits until every run listed in the file (one id a line) has finished; prints "finished".
 //   credits               a step starts only with a credit read from stdin ("go <n>").
 //
@@ -48,13 +50,20 @@ var fanout = host.Services.GetRequiredService<IFanOutClient>();
 var runIds = new List<string>();
 if (mode == "send")
 {
+    const int EventsAhead = 8;
     var events = int.Parse(modeArgument, CultureInfo.InvariantCulture);
+    var stepsSent = new List<long>(); // after each event: how many steps all the events sent so far make
     for (int e = 0; e < events; e++)
     {
+        if (e >= EventsAhead)
+        {
+            await evidence.DoneAtLeastAsync(stepsSent[e - EventsAhead]);
+        }
         var sent = await fanout.SendAsync(new CrashWork(e, stepsPerRun));
         // Printed only after SendAsync returned: the store has committed the event and its runs.
         evidence.Say($"sent {sent.EventId} {string.Join(' ', sent.Runs.Select(r => r.RunId))}");
         runIds.AddRange(sent.Runs.Select(r => r.RunId));
+        stepsSent.Add((stepsSent.Count == 0 ? 0 : stepsSent[^1]) + (long)sent.Runs.Count * stepsPerRun);
     }
 }
 else
