@@ -82,7 +82,7 @@ public sealed class SqliteCrashTests : IDisposable
         await Exited(second, "the restarted child to finish the runs of every sent event");
         var resumed = await second.Process.StandardOutput.ReadToEndAsync();
         Assert.True(second.Process.ExitCode == 0, $"The restarted child failed with exit code {second.Process.ExitCode}.{second.Errors()}\n{resumed}");
-        Assert.Contains("finished ", resumed, StringComparison.Ordinal);
+        Assert.Contains("finished: ", resumed, StringComparison.Ordinal);
         if (inFlightAtKill.Count > 0)
         {
             // A step in flight had its run claimed and unfinished at the kill: the worker must have recovered it.
@@ -121,6 +121,7 @@ public sealed class SqliteCrashTests : IDisposable
         }
         var repeated = executions.Count(e => e.Value > 1);
         output.WriteLine($"killed after {done.Count} done steps and {sent.Count} of {Events} sends returned, with {inFlightAtKill.Count} step(s) in flight; {repeated} step(s) executed again after the restart");
+        output.WriteLine(resumed.Split('\n').FirstOrDefault(l => l.StartsWith("finished: ", StringComparison.Ordinal)));
         output.WriteLine(second.Errors());
     }
 
@@ -247,8 +248,15 @@ public sealed class SqliteCrashTests : IDisposable
 
         public async Task GiveCreditsAsync(int credits)
         {
-            await Process.StandardInput.WriteLineAsync($"go {credits}");
-            await Process.StandardInput.FlushAsync();
+            try
+            {
+                await Process.StandardInput.WriteLineAsync($"go {credits}");
+                await Process.StandardInput.FlushAsync();
+            }
+            catch (IOException e)
+            {
+                throw new Xunit.Sdk.XunitException($"The child stopped reading its credits ({e.Message}); did it die?{Errors()}");
+            }
         }
 
         /// <summary>Reads the next stdout line, or null at its end; fails naming what it waited for when the deadline passes.</summary>

@@ -15,6 +15,7 @@ using System.Globalization;
 using FanOut;
 using FanOut.CrashHost;
 using FanOut.Sqlite;
+using FanOut.Stores;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -81,6 +82,7 @@ foreach (var runId in runIds)
         Console.Error.WriteLine($"Run {runId} ended {result.Status}: {result.Error?.Message}");
     }
 }
-evidence.Say($"finished {runIds.Count - failed} of {runIds.Count} runs succeeded");
+var statistics = host.Services.GetRequiredService<IFanOutStore>() is SqliteStore sqlite ? $"; {sqlite.Statistics}" : "";
+evidence.Say($"finished: {runIds.Count - failed} of {runIds.Count} runs succeeded{statistics}");
 await host.StopAsync();
 return failed == 0 ? 0 : 1;
