@@ -32,6 +32,21 @@ public static class DurableFunctions
         return new Subscription(customer, subscription);
     }
 
+    /// <summary>Reads its run id inside a step (stored by the first attempt) and outside (on the last), across a retry.</summary>
+    [Function("knows-its-run", Event = "test/durable.trial")]
+    public static async Task<string> KnowsItsRun(DurableTrial trial, Step step)
+    {
+        var seenInStep = await step.Run("read-run-id", () => Task.FromResult(step.RunId));
+        await step.Run("flaky", () =>
+        {
+            Signals.Note(trial.Key, "exec flaky");
+            return Failures(trial.Key, "exec flaky") <= trial.FailTimes
+                ? Task.FromException(new InvalidOperationException("flaky"))
+                : Task.CompletedTask;
+        });
+        return seenInStep + " " + step.RunId;
+    }
+
     /// <summary>Fails outside any step until it has failed FailTimes times.</summary>
     [Function("flaky-outside-steps", Event = "test/durable.trial")]
     public static async Task FlakyOutsideSteps(DurableTrial trial, Step step)

@@ -35,6 +35,19 @@ public sealed class DurableRunTests
     }
 
     [Fact]
+    public async Task The_step_tool_names_its_run_the_same_on_every_attempt()
+    {
+        await using var app = await Start("knows-its-run");
+        var key = Signals.NewKey();
+
+        var result = (await app.SendAndWaitAsync(new DurableTrial(key, FailTimes: 1))).Single();
+
+        Assert.Equal(RunStatus.Succeeded, result.Status);
+        Assert.Equal(2, result.Attempts);
+        Assert.Equal($"{result.RunId} {result.RunId}", result.GetOutput<string>());
+    }
+
+    [Fact]
     public async Task A_step_is_retried_four_times_by_default_then_the_run_fails_with_its_error()
     {
         await using var app = await Start("stripe-trial");

@@ -33,6 +33,12 @@ public sealed class Step
         this.services = services;
     }
 
+    /// <summary>
+    /// The id of the run these steps belong to: the same on every attempt, so it may name the run in logs or serve as an
+    /// idempotency key towards other systems.
+    /// </summary>
+    public string RunId => journal.RunId;
+
     /// <summary>Runs a step that produces a value and returns it, or returns its memoized value.</summary>
     /// <typeparam name="T">The result type; its serializer is generated.</typeparam>
     /// <param name="id">The step id, a constant.</param>

@@ -1,141 +1,88 @@
-// The crash test's child process. It opens a SQLite store on the file it is given and drives it directly, as the
-// worker does: recover, then claim and execute runs until none is left. Every step of a run is memoized: a step whose
-// memo says Succeeded is skipped; otherwise "exec <run> <step>" is appended to the executions log and flushed to disk
-// BEFORE the step's work, the step is saved, and only then "done <run> <step>" is printed. So a step executed twice
-// shows as two exec lines, and a step printed done must never be executed again.
+// The crash test's child process: a real FanOut app. It hosts the engine (AddFanOut + UseSqlite on the file it is
+// given, the hosted worker, the generated trigger table) and two functions of 'crash/work' whose runs execute their
+// steps one after another. See Evidence for what each step reports, and FanOut.Sdk.Tests/Stores/SqliteCrashTests.cs
+// for the test that kills this process with SIGKILL and starts it again on the same file.
 //
-// With "credits", a step starts only with a credit read from stdin ("go <n>" lines): the test keeps the child a fixed
-// number of steps ahead of what it has read, so the child is surely still working when it is killed.
+//   send <events>         sends that many events, one SendAsync at a time, printing "sent <event> <run> <run>" once each
+//                         send has returned; then waits for their runs and prints "finished" (unless killed first).
+//                         The sending keeps pace with the work (at most 8 events ahead of the steps done), so a kill
+//                         during the work also falls during the sending.
+//   resume <run-ids-file> waits until every run listed in the file (one id a line) has finished; prints "finished".
+//   credits               a step starts only with a credit read from stdin ("go <n>").
 //
-// Usage: FanOut.CrashHost <db> <executions-log> <steps-per-run> [accept <events> <runs-per-event>] [credits]
-using System.Text;
+// Usage: FanOut.CrashHost <db> <executions-log> <steps-per-run> (send <events> | resume <run-ids-file>) [credits]
+using System.Globalization;
 using FanOut;
-using FanOut.Runs;
+using FanOut.CrashHost;
 using FanOut.Sqlite;
 using FanOut.Stores;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
-if (args.Length < 3)
+if (args.Length < 5 || args[3] is not ("send" or "resume"))
 {
-    Console.Error.WriteLine("usage: FanOut.CrashHost <db> <executions-log> <steps-per-run> [accept <events> <runs-per-event>] [credits]");
+    Console.Error.WriteLine("usage: FanOut.CrashHost <db> <executions-log> <steps-per-run> (send <events> | resume <run-ids-file>) [credits]");
     return 2;
 }
-var acceptAt = Array.IndexOf(args, "accept");
-SemaphoreSlim? credits = null;
-if (args.Contains("credits"))
-{
-    credits = new SemaphoreSlim(0);
-    _ = Task.Run(async () =>
-    {
-        while (await Console.In.ReadLineAsync() is { } line)
-        {
-            if (line.StartsWith("go ", StringComparison.Ordinal))
-            {
-                credits.Release(int.Parse(line[3..], System.Globalization.CultureInfo.InvariantCulture));
-            }
-        }
-    });
-}
-var databasePath = args[0];
-var stepsPerRun = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
-var time = TimeProvider.System;
-var stdout = Console.Out;
-var outputGate = new Lock();
+var (databasePath, executionsLog, mode, modeArgument) = (args[0], args[1], args[3], args[4]);
+var stepsPerRun = int.Parse(args[2], CultureInfo.InvariantCulture);
+using var evidence = new Evidence(executionsLog, withCredits: args.Contains("credits"));
 
-await using var store = new SqliteStore(new SqliteStoreOptions { ConnectionString = databasePath }, time);
-await using var executions = new FileStream(args[1], FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
-var recovered = await store.RecoverAsync(CancellationToken.None);
-Say($"recovered {recovered}");
-
-if (acceptAt >= 0)
+// Not CreateApplicationBuilder(args): the arguments are this program's own, and a path such as /tmp/… would be read as
+// a configuration switch.
+var builder = Host.CreateApplicationBuilder();
+// stdout is the test's protocol: logs go to stderr, which the test shows when it fails. The worker's recovery is a
+// warning ("Recovered N run(s) …"), so it is visible here.
+builder.Logging.ClearProviders();
+builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.Services.AddSingleton(evidence);
+builder.Services.AddFanOut(o =>
 {
-    var events = int.Parse(args[acceptAt + 1], System.Globalization.CultureInfo.InvariantCulture);
-    var runsPerEvent = int.Parse(args[acceptAt + 2], System.Globalization.CultureInfo.InvariantCulture);
-    var batch = new List<EventSubmission>();
+    o.MaxConcurrentRuns = 16; // several runs at once, so several steps are in flight when the process is killed
+    o.ShutdownGracePeriod = TimeSpan.FromSeconds(5);
+}).UseSqlite(databasePath);
+
+using var host = builder.Build();
+await host.StartAsync(); // the worker recovers what a killed process left running, then claims due runs
+var fanout = host.Services.GetRequiredService<IFanOutClient>();
+
+var runIds = new List<string>();
+if (mode == "send")
+{
+    const int EventsAhead = 8;
+    var events = int.Parse(modeArgument, CultureInfo.InvariantCulture);
+    var stepsSent = new List<long>(); // after each event: how many steps all the events sent so far make
     for (int e = 0; e < events; e++)
     {
-        var evt = new StoredEvent($"evt-{e:D5}", "crash/test", Encoding.UTF8.GetBytes($$"""{"n":{{e}}}"""), time.GetUtcNow().ToUnixTimeMilliseconds());
-        batch.Add(new EventSubmission(evt, [.. Enumerable.Range(0, runsPerEvent).Select(k => new RunRecord($"run-{e:D5}-{k}", $"function-{k}", evt))]));
-    }
-    await store.AcceptAsync(batch, CancellationToken.None);
-    Say($"accepted {events * runsPerEvent}");
-}
-
-// Up to 16 runs at once, so several are in flight when the process is killed.
-const int MaxConcurrentRuns = 16;
-var inFlight = new List<Task>();
-while (true)
-{
-    var claim = await store.ClaimAsync(MaxConcurrentRuns - inFlight.Count, CancellationToken.None);
-    foreach (var claimed in claim.Runs)
-    {
-        inFlight.Add(Task.Run(() => ExecuteAsync(claimed)));
-    }
-    if (inFlight.Count == 0)
-    {
-        if (claim.Runs.Count == 0 && claim.NextDueAt is null)
+        if (e >= EventsAhead)
         {
-            break;
+            await evidence.DoneAtLeastAsync(stepsSent[e - EventsAhead]);
         }
-        continue;
+        var sent = await fanout.SendAsync(new CrashWork(e, stepsPerRun));
+        // Printed only after SendAsync returned: the store has committed the event and its runs.
+        evidence.Say($"sent {sent.EventId} {string.Join(' ', sent.Runs.Select(r => r.RunId))}");
+        runIds.AddRange(sent.Runs.Select(r => r.RunId));
+        stepsSent.Add((stepsSent.Count == 0 ? 0 : stepsSent[^1]) + (long)sent.Runs.Count * stepsPerRun);
     }
-    var ended = await Task.WhenAny(inFlight);
-    await ended; // a failure ends the host, loudly
-    inFlight.Remove(ended);
 }
-Say($"finished {store.Statistics}");
-return 0;
-
-async Task ExecuteAsync(ClaimedRun claimed)
+else
 {
-    var runId = claimed.Run.Id;
-    var startedAt = time.GetUtcNow();
-    var steps = new List<StepResult>();
-    for (int s = 1; s <= stepsPerRun; s++)
-    {
-        var stepId = $"step-{s}";
-        var memo = claimed.Steps.FirstOrDefault(m => m.Id == stepId);
-        if (memo is { Status: StepStatus.Succeeded })
-        {
-            steps.Add(new StepResult(stepId, memo.Status, memo.Attempts, memo.StartedAt, memo.FinishedAt, null));
-            continue;
-        }
-        if (credits is not null)
-        {
-            await credits.WaitAsync();
-        }
-        var stepStarted = time.GetUtcNow();
-        LogExecution($"exec {runId} {stepId}\n");
-        await Task.Yield(); // the step's "work"
-        var output = Encoding.UTF8.GetBytes($"\"{runId}/{stepId}\"");
-        var now = time.GetUtcNow();
-        await store.SaveStepAsync(runId, new StepState(stepId, StepStatus.Succeeded, 1, output, null, stepStarted, now), CancellationToken.None);
-        steps.Add(new StepResult(stepId, StepStatus.Succeeded, 1, stepStarted, now, null));
-        Say($"done {runId} {stepId}");
-    }
-    await store.FinishAsync(new RunResult(runId, claimed.Run.FunctionId, claimed.Run.Event.Id, claimed.Run.Event.Name, RunStatus.Succeeded)
-    {
-        Attempts = claimed.Attempt,
-        StartedAt = startedAt,
-        FinishedAt = time.GetUtcNow(),
-        Steps = steps,
-    }, CancellationToken.None);
+    runIds.AddRange(File.ReadAllLines(modeArgument).Where(line => line.Length > 0));
 }
 
-void LogExecution(string line)
+var failed = 0;
+foreach (var runId in runIds)
 {
-    var bytes = Encoding.UTF8.GetBytes(line);
-    lock (outputGate)
+    var result = await fanout.WaitForRunAsync(runId);
+    if (result.Status != RunStatus.Succeeded)
     {
-        executions.Write(bytes);
-        executions.Flush(flushToDisk: true);
+        failed++;
+        Console.Error.WriteLine($"Run {runId} ended {result.Status}: {result.Error?.Message}");
     }
 }
-
-void Say(string line)
-{
-    lock (outputGate)
-    {
-        stdout.WriteLine(line);
-        stdout.Flush();
-    }
-}
+var statistics = host.Services.GetRequiredService<IFanOutStore>() is SqliteStore sqlite ? $"; {sqlite.Statistics}" : "";
+evidence.Say($"finished: {runIds.Count - failed} of {runIds.Count} runs succeeded{statistics}");
+await host.StopAsync();
+return failed == 0 ? 0 : 1;
