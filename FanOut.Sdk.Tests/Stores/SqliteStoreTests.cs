@@ -40,7 +40,7 @@ public sealed class SqliteStoreTests : IAsyncLifetime
 
         var again = Open();
 
-        Assert.Equal(1L, await again.InspectAsync(c => c.Scalar("PRAGMA user_version;")));
+        Assert.Equal(2L, await again.InspectAsync(c => c.Scalar("PRAGMA user_version;")));
         Assert.Equal(schema, await again.InspectAsync(c => (string)c.Scalar("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema ORDER BY name);")!));
         Assert.Contains("runs_queued_by_due", schema, StringComparison.Ordinal);
         Assert.Equal(submission.Runs[0].Id, Assert.Single((await again.ClaimAsync(10, default)).Runs).Run.Id);
@@ -57,7 +57,7 @@ public sealed class SqliteStoreTests : IAsyncLifetime
             command.ExecuteNonQuery();
         }
         var store = Open();
-        Assert.Equal(1L, await store.InspectAsync(c => c.Scalar("PRAGMA user_version;")));
+        Assert.Equal(2L, await store.InspectAsync(c => c.Scalar("PRAGMA user_version;")));
         await store.InspectAsync(c => c.Execute("PRAGMA user_version = 99;"));
         await store.DisposeAsync();
 
