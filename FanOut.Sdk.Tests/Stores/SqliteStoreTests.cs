@@ -69,6 +69,43 @@ public sealed class SqliteStoreTests : IAsyncLifetime
         Assert.Contains("schema is version 99", Assert.Throws<FanOutStoreException>(() => Open()).Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_version_1_file_is_migrated_in_place_and_keeps_its_runs()
+    {
+        // A file as FanOut.Sqlite with schema 1 left it: the shipped migration 1, a queued run and a failed one.
+        var acceptedAt = Start.AddMinutes(-5).ToUnixTimeMilliseconds();
+        using (var v1 = new SqliteConnection($"Data Source={database.Path};Pooling=False"))
+        {
+            v1.Open();
+            using var command = v1.CreateCommand();
+            command.CommandText = FanOut.Sqlite.Schema.SqliteSchema.Migration(1) + $"""
+                PRAGMA user_version = 1;
+                INSERT INTO events (id, name, data, ts, accepted_at) VALUES ('01EVENTV1', 'test/v1', x'7B7D', 1, {acceptedAt});
+                INSERT INTO runs (id, event_id, function_id, status, due_at) VALUES ('01RUNV1QUEUED', '01EVENTV1', 'f', 0, {acceptedAt});
+                INSERT INTO runs (id, event_id, function_id, status, due_at, attempt, finished_at)
+                VALUES ('01RUNV1FAILED', '01EVENTV1', 'g', 3, {acceptedAt}, 2, {acceptedAt + 1000});
+                INSERT INTO results (run_id, function_id, event_id, event_name, status, error_type, error_message, attempts,
+                                     started_at, finished_at, steps)
+                VALUES ('01RUNV1FAILED', 'g', '01EVENTV1', 'test/v1', 3, 'E', 'boom', 2, {acceptedAt}, {acceptedAt + 1000}, x'5B5D');
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        var store = Open();
+        var listed = await store.ListRunsAsync(new RunQuery(), default);
+        var cancelled = await store.CancelAsync("01RUNV1QUEUED", "after the upgrade", default);
+
+        Assert.Equal(2L, await store.InspectAsync(c => c.Scalar("PRAGMA user_version;")));
+        Assert.Equal(["01RUNV1QUEUED", "01RUNV1FAILED"], listed.Select(r => r.RunId));
+        Assert.All(listed, r => Assert.Equal(Start.AddMinutes(-5), r.AcceptedAt)); // filled in from the runs' event
+        Assert.Equal((RunStatus.Failed, "boom", 2), (listed[1].Status, listed[1].Error!.Message, listed[1].Attempts));
+        Assert.Equal(CancelOutcome.Cancelled, cancelled.Outcome);
+        Assert.Equal("test/v1", cancelled.Ended!.EventName);
+        Assert.Equal(RunStatus.Failed, (await store.GetResultAsync("01RUNV1FAILED", default))!.Status);
+        Assert.Equal(1L, await store.InspectAsync(c => c.Scalar(
+            "SELECT count(*) FROM sqlite_schema WHERE name = 'runs_by_function_accepted_at';")));
+    }
+
     [Theory]
     [InlineData(SqliteDurability.Full, 2L)]
     [InlineData(SqliteDurability.Normal, 1L)]

@@ -103,6 +103,9 @@ internal static class SqliteSchema
         """,
     ];
 
+    /// <summary>The SQL of migration <paramref name="version"/> as shipped (for tests that build a file as an older FanOut left it).</summary>
+    internal static string Migration(int version) => Migrations[version - 1];
+
     /// <summary>Sets the connection up (WAL, durability, busy timeout) and brings the schema to the current version.</summary>
     public static void Open(SqliteConnection connection, SqliteDurability durability, TimeSpan busyTimeout)
     {
