@@ -106,6 +106,46 @@ public sealed class SqliteStoreTests : IAsyncLifetime
             "SELECT count(*) FROM sqlite_schema WHERE name = 'runs_by_function_accepted_at';")));
     }
 
+    [Fact]
+    public async Task A_run_asked_to_cancel_is_not_released_to_resume_but_ends_cancelled()
+    {
+        var store = Open();
+        var runId = (await AcceptAndClaim(store, 1))[0];
+        await store.CancelAsync(runId, "stop it", default);
+
+        var ended = await store.ReleaseAsync(runId, "the host stopped", default);
+
+        Assert.Equal((RunStatus.Cancelled, "stop it"), (ended!.Status, ended.Error!.Message));
+        Assert.Empty((await store.ClaimAsync(10, default)).Runs);
+        Assert.Equal(RunStatus.Cancelled, (await store.GetResultAsync(runId, default))!.Status);
+    }
+
+    [Fact]
+    public async Task Listing_by_function_newest_first_uses_the_function_index()
+    {
+        Open(); // creates the schema
+        var details = new List<string>();
+        using (var plain = new SqliteConnection($"Data Source={database.Path};Pooling=False;Mode=ReadOnly"))
+        {
+            plain.Open();
+            using var command = plain.CreateCommand();
+            command.CommandText = """
+                EXPLAIN QUERY PLAN
+                SELECT runs.id FROM runs JOIN events ON events.id = runs.event_id LEFT JOIN results ON results.run_id = runs.id
+                WHERE 1 = 1 AND runs.function_id = 'f' ORDER BY runs.accepted_at DESC, runs.id DESC LIMIT 100;
+                """;
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                details.Add(reader.GetString(3));
+            }
+        }
+        var plan = string.Join(" | ", details);
+
+        Assert.Contains("runs_by_function_accepted_at", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(SqliteDurability.Full, 2L)]
     [InlineData(SqliteDurability.Normal, 1L)]
