@@ -23,7 +23,9 @@ public sealed class SqliteStore : IFanOutStore, IAsyncDisposable, IDisposable
     private readonly DatabaseFileLock fileLock;
     private readonly SqliteConnection writeConnection;
     private readonly StoreWriter writer;
+    private readonly ReadConnection reads;
     private readonly ResultReader results;
+    private readonly RunListReader listing;
     private int disposed;
 
     /// <summary>
@@ -65,7 +67,9 @@ public sealed class SqliteStore : IFanOutStore, IAsyncDisposable, IDisposable
             fileLock.Dispose();
             throw new FanOutStoreException($"Could not open the SQLite store '{path}': {ex.Message}", ex);
         }
-        results = new ResultReader(readConnection, path);
+        reads = new ReadConnection(readConnection, path);
+        results = new ResultReader(reads);
+        listing = new RunListReader(reads);
         writer = new StoreWriter(writeConnection, options, path, time);
     }
 
@@ -94,22 +98,31 @@ public sealed class SqliteStore : IFanOutStore, IAsyncDisposable, IDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask<RunResult?> RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, CancellationToken cancellationToken)
+    public ValueTask<RunResult?> RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, CancellationToken cancellationToken) =>
+        new(writer.Enqueue(new RetryWrite(runId, failures, dueAt, error, cancellationToken)));
+
+    /// <inheritdoc />
+    /// <remarks>A running run's request is kept in its row, so it survives a crash: recovery ends the run instead of resuming it.</remarks>
+    public ValueTask<CancelResult> CancelAsync(string runId, string reason, CancellationToken cancellationToken)
     {
-        await writer.Enqueue(new RetryWrite(runId, failures, dueAt, error, cancellationToken)).ConfigureAwait(false);
-        return null; // TODO(cancel): end a cancel-requested run instead; being implemented on branch sqlite-cancel
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentNullException.ThrowIfNull(reason);
+        return new(writer.Enqueue(new CancelWrite(runId, reason, cancellationToken)));
     }
 
     /// <inheritdoc />
-    public ValueTask<CancelResult> CancelAsync(string runId, string reason, CancellationToken cancellationToken) =>
-        throw new NotImplementedException("TODO(cancel): being implemented on branch sqlite-cancel");
+    /// <remarks>Read on the read connection: listing never waits for the writer.</remarks>
+    public ValueTask<IReadOnlyList<RunSummary>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return listing.ListAsync(query, cancellationToken);
+    }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<RunSummary>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken) =>
-        throw new NotImplementedException("TODO(cancel): being implemented on branch sqlite-cancel");
-
-    /// <inheritdoc />
-    /// <remarks>The run is queued again, due now, and returns null: it resumes with its memoized steps when a worker next claims it.</remarks>
+    /// <remarks>
+    /// The run is queued again, due now, and returns null: it resumes with its memoized steps when a worker next claims
+    /// it. A run asked to cancel while it ran is not kept to resume: it ends cancelled, and that result is returned.
+    /// </remarks>
     public ValueTask<RunResult?> ReleaseAsync(string runId, string reason, CancellationToken cancellationToken) =>
         new(writer.Enqueue(new ReleaseWrite(runId, reason, cancellationToken)));
 
@@ -124,7 +137,10 @@ public sealed class SqliteStore : IFanOutStore, IAsyncDisposable, IDisposable
     public ValueTask<RunResult?> GetResultAsync(string runId, CancellationToken cancellationToken) => results.GetAsync(runId, cancellationToken);
 
     /// <inheritdoc />
-    /// <remarks>Every run marked running is queued again: the file's lock guarantees no live process is running it.</remarks>
+    /// <remarks>
+    /// Every run marked running is queued again (the file's lock guarantees no live process is running it), except one
+    /// asked to cancel while it ran: it ends cancelled, with the request's reason. Counts only the runs queued again.
+    /// </remarks>
     public ValueTask<int> RecoverAsync(CancellationToken cancellationToken) =>
         new(writer.Enqueue(new RecoverWrite(cancellationToken)));
 
@@ -159,6 +175,7 @@ public sealed class SqliteStore : IFanOutStore, IAsyncDisposable, IDisposable
         finally
         {
             results.Dispose();
+            reads.Dispose();
             writeConnection.Dispose();
             fileLock.Dispose();
         }

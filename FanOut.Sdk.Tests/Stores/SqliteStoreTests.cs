@@ -40,7 +40,7 @@ public sealed class SqliteStoreTests : IAsyncLifetime
 
         var again = Open();
 
-        Assert.Equal(1L, await again.InspectAsync(c => c.Scalar("PRAGMA user_version;")));
+        Assert.Equal(2L, await again.InspectAsync(c => c.Scalar("PRAGMA user_version;")));
         Assert.Equal(schema, await again.InspectAsync(c => (string)c.Scalar("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema ORDER BY name);")!));
         Assert.Contains("runs_queued_by_due", schema, StringComparison.Ordinal);
         Assert.Equal(submission.Runs[0].Id, Assert.Single((await again.ClaimAsync(10, default)).Runs).Run.Id);
@@ -57,7 +57,7 @@ public sealed class SqliteStoreTests : IAsyncLifetime
             command.ExecuteNonQuery();
         }
         var store = Open();
-        Assert.Equal(1L, await store.InspectAsync(c => c.Scalar("PRAGMA user_version;")));
+        Assert.Equal(2L, await store.InspectAsync(c => c.Scalar("PRAGMA user_version;")));
         await store.InspectAsync(c => c.Execute("PRAGMA user_version = 99;"));
         await store.DisposeAsync();
 
@@ -67,6 +67,83 @@ public sealed class SqliteStoreTests : IAsyncLifetime
         Assert.Contains("schema is version 99", refused.Message, StringComparison.Ordinal);
         // A refused open releases the lock: trying again is refused for the same reason, not as "in use".
         Assert.Contains("schema is version 99", Assert.Throws<FanOutStoreException>(() => Open()).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_version_1_file_is_migrated_in_place_and_keeps_its_runs()
+    {
+        // A file as FanOut.Sqlite with schema 1 left it: the shipped migration 1, a queued run and a failed one.
+        var acceptedAt = Start.AddMinutes(-5).ToUnixTimeMilliseconds();
+        using (var v1 = new SqliteConnection($"Data Source={database.Path};Pooling=False"))
+        {
+            v1.Open();
+            using var command = v1.CreateCommand();
+            command.CommandText = FanOut.Sqlite.Schema.SqliteSchema.Migration(1) + $"""
+                PRAGMA user_version = 1;
+                INSERT INTO events (id, name, data, ts, accepted_at) VALUES ('01EVENTV1', 'test/v1', x'7B7D', 1, {acceptedAt});
+                INSERT INTO runs (id, event_id, function_id, status, due_at) VALUES ('01RUNV1QUEUED', '01EVENTV1', 'f', 0, {acceptedAt});
+                INSERT INTO runs (id, event_id, function_id, status, due_at, attempt, finished_at)
+                VALUES ('01RUNV1FAILED', '01EVENTV1', 'g', 3, {acceptedAt}, 2, {acceptedAt + 1000});
+                INSERT INTO results (run_id, function_id, event_id, event_name, status, error_type, error_message, attempts,
+                                     started_at, finished_at, steps)
+                VALUES ('01RUNV1FAILED', 'g', '01EVENTV1', 'test/v1', 3, 'E', 'boom', 2, {acceptedAt}, {acceptedAt + 1000}, x'5B5D');
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        var store = Open();
+        var listed = await store.ListRunsAsync(new RunQuery(), default);
+        var cancelled = await store.CancelAsync("01RUNV1QUEUED", "after the upgrade", default);
+
+        Assert.Equal(2L, await store.InspectAsync(c => c.Scalar("PRAGMA user_version;")));
+        Assert.Equal(["01RUNV1QUEUED", "01RUNV1FAILED"], listed.Select(r => r.RunId));
+        Assert.All(listed, r => Assert.Equal(Start.AddMinutes(-5), r.AcceptedAt)); // filled in from the runs' event
+        Assert.Equal((RunStatus.Failed, "boom", 2), (listed[1].Status, listed[1].Error!.Message, listed[1].Attempts));
+        Assert.Equal(CancelOutcome.Cancelled, cancelled.Outcome);
+        Assert.Equal("test/v1", cancelled.Ended!.EventName);
+        Assert.Equal(RunStatus.Failed, (await store.GetResultAsync("01RUNV1FAILED", default))!.Status);
+        Assert.Equal(1L, await store.InspectAsync(c => c.Scalar(
+            "SELECT count(*) FROM sqlite_schema WHERE name = 'runs_by_function_accepted_at';")));
+    }
+
+    [Fact]
+    public async Task A_run_asked_to_cancel_is_not_released_to_resume_but_ends_cancelled()
+    {
+        var store = Open();
+        var runId = (await AcceptAndClaim(store, 1))[0];
+        await store.CancelAsync(runId, "stop it", default);
+
+        var ended = await store.ReleaseAsync(runId, "the host stopped", default);
+
+        Assert.Equal((RunStatus.Cancelled, "stop it"), (ended!.Status, ended.Error!.Message));
+        Assert.Empty((await store.ClaimAsync(10, default)).Runs);
+        Assert.Equal(RunStatus.Cancelled, (await store.GetResultAsync(runId, default))!.Status);
+    }
+
+    [Fact]
+    public async Task Listing_by_function_newest_first_uses_the_function_index()
+    {
+        Open(); // creates the schema
+        var details = new List<string>();
+        using (var plain = new SqliteConnection($"Data Source={database.Path};Pooling=False;Mode=ReadOnly"))
+        {
+            plain.Open();
+            using var command = plain.CreateCommand();
+            command.CommandText = """
+                EXPLAIN QUERY PLAN
+                SELECT runs.id FROM runs JOIN events ON events.id = runs.event_id LEFT JOIN results ON results.run_id = runs.id
+                WHERE 1 = 1 AND runs.function_id = 'f' ORDER BY runs.accepted_at DESC, runs.id DESC LIMIT 100;
+                """;
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                details.Add(reader.GetString(3));
+            }
+        }
+        var plan = string.Join(" | ", details);
+
+        Assert.Contains("runs_by_function_accepted_at", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -3,11 +3,8 @@ using Microsoft.Data.Sqlite;
 
 namespace FanOut.Sqlite.Reading;
 
-/// <summary>
-/// Reads finished runs' results on a connection of its own, so waiting callers never queue behind the writer (WAL lets
-/// a reader see the last commit while the writer works).
-/// </summary>
-internal sealed class ResultReader(SqliteConnection connection, string databasePath) : IDisposable
+/// <summary>Reads finished runs' results on the read connection, so waiting callers never queue behind the writer.</summary>
+internal sealed class ResultReader(ReadConnection reads) : IDisposable
 {
     private const string Load = """
         SELECT function_id, event_id, event_name, status, output, error_type, error_message, error_stack,
@@ -15,12 +12,11 @@ internal sealed class ResultReader(SqliteConnection connection, string databaseP
         FROM results WHERE run_id = $run;
         """;
 
-    private readonly SemaphoreSlim gate = new(1, 1);
-    private readonly SqliteCommand command = Prepare(connection);
+    private readonly SqliteCommand command = Prepare(reads.Connection);
 
     public async ValueTask<RunResult?> GetAsync(string runId, CancellationToken cancellationToken)
     {
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        using var turn = await reads.TakeTurnAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             command.Parameters["$run"].Value = runId;
@@ -41,20 +37,11 @@ internal sealed class ResultReader(SqliteConnection connection, string databaseP
         }
         catch (SqliteException ex)
         {
-            throw new FanOutStoreException($"SQLite store '{databasePath}': could not read the result of run {runId}: {ex.Message}", ex);
-        }
-        finally
-        {
-            gate.Release();
+            throw new FanOutStoreException($"SQLite store '{reads.DatabasePath}': could not read the result of run {runId}: {ex.Message}", ex);
         }
     }
 
-    public void Dispose()
-    {
-        command.Dispose();
-        connection.Dispose();
-        gate.Dispose();
-    }
+    public void Dispose() => command.Dispose();
 
     private static SqliteCommand Prepare(SqliteConnection connection)
     {

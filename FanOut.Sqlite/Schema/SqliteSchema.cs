@@ -91,7 +91,20 @@ internal static class SqliteSchema
         );
         CREATE INDEX dedup_keys_by_accepted_at ON dedup_keys (accepted_at);
         """,
+
+        // 2: cancellation requests, and the accept time on each run for listing (filled in from the runs' events).
+        """
+        ALTER TABLE runs ADD COLUMN cancel_reason TEXT;
+        ALTER TABLE runs ADD COLUMN accepted_at INTEGER NOT NULL DEFAULT 0;
+        UPDATE runs SET accepted_at = coalesce((SELECT accepted_at FROM events WHERE events.id = runs.event_id), 0);
+        -- Listing: newest first, with or without a function; ties broken by run id, as the listing orders.
+        CREATE INDEX runs_by_accepted_at ON runs (accepted_at, id);
+        CREATE INDEX runs_by_function_accepted_at ON runs (function_id, accepted_at, id);
+        """,
     ];
+
+    /// <summary>The SQL of migration <paramref name="version"/> as shipped (for tests that build a file as an older FanOut left it).</summary>
+    internal static string Migration(int version) => Migrations[version - 1];
 
     /// <summary>Sets the connection up (WAL, durability, busy timeout) and brings the schema to the current version.</summary>
     public static void Open(SqliteConnection connection, SqliteDurability durability, TimeSpan busyTimeout)

@@ -22,8 +22,8 @@ internal sealed class AcceptWrite(IReadOnlyList<EventSubmission> batch, Cancella
         """;
 
     private const string InsertRun = """
-        INSERT INTO runs (id, event_id, function_id, status, due_at, trace_parent)
-        VALUES ($id, $event, $function, 0, $now, $trace);
+        INSERT INTO runs (id, event_id, function_id, status, due_at, trace_parent, accepted_at)
+        VALUES ($id, $event, $function, 0, $now, $trace, $now);
         """;
 
     protected override IReadOnlyList<AcceptOutcome> Run(WriteContext context)

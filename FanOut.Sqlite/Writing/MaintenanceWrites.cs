@@ -1,14 +1,35 @@
 namespace FanOut.Sqlite.Writing;
 
 /// <summary>
-/// Queues again every run left running. Safe because the store holds the file's lock: no live process can be running
-/// them, so every running row was left by a process that died.
+/// Queues again every run left running — except those asked to cancel while they ran, which end cancelled instead.
+/// Safe because the store holds the file's lock: no live process can be running them, so every running row was left by
+/// a process that died. Returns how many runs were queued again.
 /// </summary>
 internal sealed class RecoverWrite(CancellationToken cancellationToken) : StoreWrite<int>(cancellationToken)
 {
+    private const string CancelRequested = "SELECT id, cancel_reason FROM runs WHERE status = 1 AND cancel_reason IS NOT NULL;";
+
     private const string Recover = "UPDATE runs SET status = 0 WHERE status = 1;";
 
-    protected override int Run(WriteContext context) => context.Execute(Recover);
+    protected override int Run(WriteContext context)
+    {
+        List<(string Id, string Reason)>? cancelled = null;
+        using (var reader = context.Command(CancelRequested).ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                (cancelled ??= []).Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+        if (cancelled is not null)
+        {
+            foreach (var (id, reason) in cancelled)
+            {
+                RunEndWrites.EndCancelled(context, id, reason);
+            }
+        }
+        return context.Execute(Recover);
+    }
 }
 
 /// <summary>

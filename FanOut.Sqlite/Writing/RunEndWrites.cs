@@ -5,20 +5,78 @@ namespace FanOut.Sqlite.Writing;
 /// <summary>How an attempt ends: retried (queued, due later), released (queued, due now) or finished.</summary>
 internal static class RunEndWrites
 {
+    private const string LoadRun = """
+        SELECT runs.function_id, runs.event_id, events.name, runs.attempt
+        FROM runs JOIN events ON events.id = runs.event_id
+        WHERE runs.id = $id;
+        """;
+
+    private const string LoadSteps = """
+        SELECT step_id, status, attempts, error_type, error_message, error_stack, started_at, finished_at
+        FROM steps WHERE run_id = $run ORDER BY rowid;
+        """;
+
     public static InvalidOperationException NotRunning(string runId, WriteContext context) =>
         new($"Run {runId} is not running in the SQLite store '{context.DatabasePath}'; it was never claimed, or it has finished.");
+
+    /// <summary>
+    /// Ends a queued or running run as cancelled, now, with <paramref name="reason"/> as its error, its attempts so far
+    /// and its memoized steps; records the result as <see cref="FinishWrite"/> does and returns it.
+    /// </summary>
+    public static RunResult EndCancelled(WriteContext context, string runId, string reason)
+    {
+        RunResult result;
+        using (var reader = context.Command(LoadRun).With("$id", runId).ExecuteReader())
+        {
+            if (!reader.Read())
+            {
+                throw new InvalidOperationException($"Run {runId} or its event is missing from '{context.DatabasePath}'; the file was changed outside FanOut.");
+            }
+            var now = RowCodec.Time(context.NowMs);
+            result = new RunResult(runId, reader.GetString(0), reader.GetString(1), reader.GetString(2), RunStatus.Cancelled)
+            {
+                Error = new RunError(typeof(OperationCanceledException).FullName!, reason, null),
+                Attempts = reader.GetInt32(3),
+                StartedAt = now,
+                FinishedAt = now,
+                Steps = Steps(context, runId),
+            };
+        }
+        FinishWrite.Record(context, result);
+        return result;
+    }
+
+    private static StepResult[] Steps(WriteContext context, string runId)
+    {
+        using var reader = context.Command(LoadSteps).With("$run", runId).ExecuteReader();
+        List<StepResult>? steps = null;
+        while (reader.Read())
+        {
+            (steps ??= []).Add(new StepResult(
+                reader.GetString(0),
+                (StepStatus)reader.GetInt32(1),
+                reader.GetInt32(2),
+                RowCodec.Time(reader.GetInt64(6)),
+                RowCodec.Time(reader.GetInt64(7)),
+                RowCodec.Error(reader, 3)));
+        }
+        return steps is null ? [] : [.. steps];
+    }
 }
 
-/// <summary>Queues a claimed run again, due at a later time, keeping why the attempt failed.</summary>
+/// <summary>
+/// Queues a claimed run again, due at a later time, keeping why the attempt failed — unless it was asked to cancel while
+/// it ran: then it ends, cancelled with the request's reason, and the write returns that result.
+/// </summary>
 internal sealed class RetryWrite(string runId, int failures, DateTimeOffset dueAt, RunError? error, CancellationToken cancellationToken)
-    : StoreWrite<bool>(cancellationToken)
+    : StoreWrite<RunResult?>(cancellationToken)
 {
     private const string Retry = """
         UPDATE runs SET status = 0, failures = $failures, due_at = $due_at, error_type = $error_type, error_message = $error_message
-        WHERE id = $id AND status = 1;
+        WHERE id = $id AND status = 1 AND cancel_reason IS NULL;
         """;
 
-    protected override bool Run(WriteContext context)
+    protected override RunResult? Run(WriteContext context)
     {
         var changed = context.Command(Retry)
             .With("$id", runId)
@@ -27,22 +85,39 @@ internal sealed class RetryWrite(string runId, int failures, DateTimeOffset dueA
             .With("$error_type", error?.Type)
             .With("$error_message", error?.Message)
             .ExecuteNonQuery();
-        return changed == 1 ? true : throw RunEndWrites.NotRunning(runId, context);
+        if (changed == 1)
+        {
+            return null;
+        }
+        // Not queued again: either a cancel request is pending, or the run is not running at all.
+        return CancelRequest.Of(context, runId) is { } reason
+            ? RunEndWrites.EndCancelled(context, runId, reason)
+            : throw RunEndWrites.NotRunning(runId, context);
     }
 }
 
-/// <summary>Gives back a claimed run whose host stopped: queued again, due now, to resume with its memo.</summary>
+/// <summary>
+/// Gives back a claimed run whose host stopped: queued again, due now, to resume with its memo — unless it was asked to
+/// cancel while it ran: then it ends, cancelled, and the write returns that result.
+/// </summary>
 internal sealed class ReleaseWrite(string runId, string reason, CancellationToken cancellationToken) : StoreWrite<RunResult?>(cancellationToken)
 {
     private const string Release = """
         UPDATE runs SET status = 0, due_at = $now, error_type = 'System.OperationCanceledException', error_message = $reason
-        WHERE id = $id AND status = 1;
+        WHERE id = $id AND status = 1 AND cancel_reason IS NULL;
         """;
 
     protected override RunResult? Run(WriteContext context)
     {
         var changed = context.Command(Release).With("$id", runId).With("$now", context.NowMs).With("$reason", reason).ExecuteNonQuery();
-        return changed == 1 ? null : throw RunEndWrites.NotRunning(runId, context);
+        if (changed == 1)
+        {
+            return null;
+        }
+        // A run asked to cancel is not kept to resume: it ends, cancelled with the request's reason.
+        return CancelRequest.Of(context, runId) is { } requested
+            ? RunEndWrites.EndCancelled(context, runId, requested)
+            : throw RunEndWrites.NotRunning(runId, context);
     }
 }
 
@@ -64,6 +139,13 @@ internal sealed class FinishWrite(RunResult result, CancellationToken cancellati
 
     protected override bool Run(WriteContext context)
     {
+        Record(context, result);
+        return true;
+    }
+
+    /// <summary>Marks the run finished and saves its result (also used by the writes that end a run cancelled).</summary>
+    public static void Record(WriteContext context, RunResult result)
+    {
         var ended = context.Command(EndRun).With("$id", result.RunId).With("$status", (int)result.Status).With("$now", context.NowMs).ExecuteNonQuery();
         if (ended != 1)
         {
@@ -84,6 +166,5 @@ internal sealed class FinishWrite(RunResult result, CancellationToken cancellati
             .With("$finished_at", RowCodec.Ms(result.FinishedAt))
             .With("$steps", RowCodec.ResultSteps(result.Steps))
             .ExecuteNonQuery();
-        return true;
     }
 }
