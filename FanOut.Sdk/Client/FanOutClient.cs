@@ -28,7 +28,11 @@ internal sealed class FanOutClient(
 
     public ValueTask<SendResult> SendAsync<TData>(TData data, SendOptions? sendOptions = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(data);
+        if (data is null)
+        {
+            // Not ArgumentNullException.ThrowIfNull: it would box a struct payload on every send.
+            throw new ArgumentNullException(nameof(data));
+        }
         var name = EventMetadata<TData>.Name;
         var bytes = JsonSerializer.SerializeToUtf8Bytes(data, EventMetadata<TData>.TypeInfo);
         return SendOneAsync(name, bytes, sendOptions, cancellationToken);

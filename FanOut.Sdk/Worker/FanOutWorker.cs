@@ -87,8 +87,9 @@ internal sealed class FanOutWorker(
                 {
                     claim = await store.ClaimAsync(free, token).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e) when (!token.IsCancellationRequested)
                 {
+                    // A store that fails (or times out) must not end the loop: say so, wait a moment, try again.
                     slots.Release();
                     Log.ClaimFailed(logger, e);
                     await signal.WaitAsync(settings.TimeProvider.GetUtcNow() + TimeSpan.FromSeconds(1), settings.TimeProvider, token).ConfigureAwait(false);
