@@ -54,3 +54,33 @@ public sealed class StoreUnavailableTests
         Assert.IsType<IOException>(error.InnerException);
     }
 }
+
+public sealed class StoreHiccupTests
+{
+    private sealed class FirstClaimFails(IFanOutStore inner) : DelegatingStore(inner)
+    {
+        private int claims;
+
+        public override ValueTask<ClaimResult> ClaimAsync(int max, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref claims) == 1
+                ? throw new OperationCanceledException("the database timed out")
+                : base.ClaimAsync(max, cancellationToken);
+    }
+
+    [Fact]
+    public async Task A_claim_that_fails_does_not_stop_the_worker()
+    {
+        await using var app = await TestApp.StartAsync(
+            o => o.OnlyFunctions("record-order"),
+            services =>
+            {
+                ServiceRegistration.AddTestServices(services);
+                Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<IFanOutStore>(
+                    services, new FirstClaimFails(new InMemoryStore(TimeProvider.System)));
+            });
+
+        var result = (await app.SendAndWaitAsync(new OrderPlaced(Signals.NewKey(), "o-1", 1m))).Single();
+
+        Assert.Equal(RunStatus.Succeeded, result.Status);
+    }
+}
