@@ -27,6 +27,25 @@ public sealed class DeployChangeTests
     }
 }
 
+public sealed class HarnessTests
+{
+    [Fact]
+    public async Task The_harness_runs_retries_with_production_backoff_and_the_failure_handler_without_waiting()
+    {
+        await using var test = await FanOutTestHost.StartAsync(t => t.Functions("charge-card"));
+        var start = test.Time.GetUtcNow();
+        var key = Signals.NewKey();
+
+        var run = await test.RunAsync("charge-card", new DurableTrial(key, 0));
+
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Equal(2, run.Attempts);
+        Assert.Equal(["exec charge", "exec charge", "on-failure charge-card Failed 2 card network down"], Signals.Notes(key));
+        // The retry waited its real backoff (base 1 s, jittered into its upper half) on the fake clock.
+        Assert.InRange(test.Time.GetUtcNow() - start, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1));
+    }
+}
+
 public sealed class StoreUnavailableTests
 {
     private sealed class BrokenStore(IFanOutStore inner) : DelegatingStore(inner)
