@@ -1,0 +1,50 @@
+namespace FanOut.Load;
+
+/// <summary>
+/// The command line every load project shares (FanOut.Load and the peers), so their rows compare like for like.
+/// Comma lists run one configuration per combination, each on a fresh host and a fresh database file.
+/// </summary>
+public sealed class LoadOptions
+{
+    public int Events { get; private set; } = 20_000;
+    public int[] Producers { get; private set; } = [1];
+    public int[] Steps { get; private set; } = [1];
+    public string[] Stores { get; private set; } = ["sqlite"];
+    public string[] Durabilities { get; private set; } = ["full"];
+    /// <summary>Concurrent runs or jobs; 0 keeps each system's own default.</summary>
+    public int Workers { get; private set; }
+    public bool Smoke { get; private set; }
+    public TimeSpan Timeout { get; private set; } = TimeSpan.FromMinutes(10);
+
+    public static LoadOptions Parse(string[] args)
+    {
+        var options = new LoadOptions();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            switch (args[i])
+            {
+                case "--events": options.Events = int.Parse(Value()); break;
+                case "--producers": options.Producers = Ints(Value()); break;
+                case "--steps": options.Steps = Ints(Value()); break;
+                case "--store": options.Stores = Words(Value()); break;
+                case "--durability": options.Durabilities = Words(Value()); break;
+                case "--workers": options.Workers = int.Parse(Value()); break;
+                case "--timeout-seconds": options.Timeout = TimeSpan.FromSeconds(int.Parse(Value())); break;
+                case "--smoke": options.Smoke = true; break;
+                case "--help" or "-h":
+                    Console.WriteLine(
+                        "options: --events N (20000)  --producers N[,N..] (1)  --steps 1|2[,..] (1)  --store memory|sqlite[,..] (sqlite)\n" +
+                        "         --durability full|normal[,..] (full)  --workers N (system default)  --timeout-seconds N (600)  --smoke");
+                    Environment.Exit(0);
+                    break;
+                default: throw new ArgumentException($"Unknown option '{args[i]}'; --help lists them.");
+            }
+        }
+        return options;
+    }
+
+    private static int[] Ints(string value) => Array.ConvertAll(value.Split(','), int.Parse);
+
+    private static string[] Words(string value) => Array.ConvertAll(value.Split(','), w => w.Trim().ToLowerInvariant());
+}
