@@ -71,7 +71,7 @@ static async Task<LoadReport> RunAsync(Configuration configuration, LoadOptions 
     await host.StartAsync();
     var client = host.Services.GetRequiredService<IFanOutClient>();
     var store = ((FinishClock)host.Services.GetRequiredService<IFanOutStore>()).Store;
-    var workers = options.Workers > 0 ? options.Workers : new FanOutOptions().MaxConcurrentRuns;
+    var workers = (options.Workers > 0 ? options.Workers : new FanOutOptions().MaxConcurrentRuns).ToString();
 
     Func<int, Task> send = configuration.Steps == 1
         ? i => client.SendAsync(new OneStepTick(i, clock.Sending(i))).AsTask()

@@ -9,7 +9,7 @@ public sealed record LoadReport(
     string Durability,
     int Producers,
     int Steps,
-    int Workers,
+    string Workers,
     int Events,
     int Succeeded,
     TimeSpan Elapsed,
