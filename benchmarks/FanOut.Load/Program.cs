@@ -76,13 +76,14 @@ static async Task<LoadReport> RunAsync(Configuration configuration, LoadOptions 
     Func<int, Task> send = configuration.Steps == 1
         ? i => client.SendAsync(new OneStepTick(i, clock.Sending(i))).AsTask()
         : i => client.SendAsync(new TwoStepTick(i, clock.Sending(i))).AsTask();
-    await clock.ProduceAsync(configuration.Producers, send);
+    await clock.ProduceAsync(configuration.Producers, send, options.Rate);
     var finishedInTime = await Task.WhenAny(clock.AllFinished, Task.Delay(options.Timeout)) == clock.AllFinished;
     if (!finishedInTime)
     {
         Console.Error.WriteLine($"{configuration}: only {clock.Finished} of {clock.Events} runs finished within {options.Timeout}.");
     }
 
+    var cpu = clock.CpuSinceFirstSend;
     var (start, finish, elapsed) = clock.Measure();
     var succeeded = clock.Finished - clock.Failed;
     var statistics = store is SqliteStore sqlite ? sqlite.Statistics : (SqliteStoreStatistics?)null;
@@ -96,7 +97,7 @@ static async Task<LoadReport> RunAsync(Configuration configuration, LoadOptions 
     }
     return new LoadReport(
         "FanOut", configuration.Store, configuration.Durability, configuration.Producers, configuration.Steps, workers,
-        configuration.Events, succeeded, elapsed, start, finish, statistics is { } st ? $"{st.StepsPerCommit:0.0}" : "n/a", heap);
+        configuration.Events, succeeded, elapsed, start, finish, statistics is { } st ? $"{st.StepsPerCommit:0.0}" : "n/a", heap, cpu);
 }
 
 internal sealed record Configuration(string Store, string Durability, int Producers, int Steps, int Events)

@@ -13,6 +13,8 @@ public sealed class LoadOptions
     public string[] Durabilities { get; private set; } = ["full"];
     /// <summary>Concurrent runs or jobs; 0 keeps each system's own default.</summary>
     public int Workers { get; private set; }
+    /// <summary>Events per second over all producers; 0 sends as fast as the sends return.</summary>
+    public double Rate { get; private set; }
     public bool Smoke { get; private set; }
     public TimeSpan Timeout { get; private set; } = TimeSpan.FromMinutes(10);
 
@@ -31,11 +33,13 @@ public sealed class LoadOptions
                 case "--durability": options.Durabilities = Words(Value()); break;
                 case "--workers": options.Workers = int.Parse(Value()); break;
                 case "--timeout-seconds": options.Timeout = TimeSpan.FromSeconds(int.Parse(Value())); break;
+                case "--rate": options.Rate = double.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--smoke": options.Smoke = true; break;
                 case "--help" or "-h":
                     Console.WriteLine(
                         "options: --events N (20000)  --producers N[,N..] (1)  --steps 1|2[,..] (1)  --store memory|sqlite[,..] (sqlite)\n" +
-                        "         --durability full|normal[,..] (full)  --workers N (system default)  --timeout-seconds N (600)  --smoke");
+                        "         --durability full|normal[,..] (full)  --workers N (system default)  --rate EVENTS_PER_S (unpaced)\n" +
+                        "         --timeout-seconds N (600)  --smoke");
                     Environment.Exit(0);
                     break;
                 default: throw new ArgumentException($"Unknown option '{args[i]}'; --help lists them.");

@@ -16,19 +16,20 @@ public sealed record LoadReport(
     Latency SendToStart,
     Latency SendToFinish,
     string StepsPerCommit,
-    long HeapBytes)
+    long HeapBytes,
+    TimeSpan Cpu)
 {
     public double RunsPerSecond => Succeeded / Elapsed.TotalSeconds;
 
     public static void PrintHeader()
     {
-        Console.WriteLine("| system | store | durability | producers | steps | workers | events | ok | runs/s | send→start p50 / p99 ms | send→finish p50 / p99 ms | steps/commit | heap after GC |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| system | store | durability | producers | steps | workers | events | ok | runs/s | send→start p50 / p99 ms | send→finish p50 / p99 ms | CPU µs/run | steps/commit | heap after GC |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     }
 
     public void Print() => Console.WriteLine(
         $"| {System} | {Store} | {Durability} | {Producers} | {Steps} | {Workers} | {Events:N0} | {Succeeded:N0} | {RunsPerSecond:N0} | " +
-        $"{SendToStart} | {SendToFinish} | {StepsPerCommit} | {HeapBytes / (1024.0 * 1024):0.0} MB |");
+        $"{SendToStart} | {SendToFinish} | {Cpu.TotalMicroseconds / Math.Max(1, Succeeded):N0} | {StepsPerCommit} | {HeapBytes / (1024.0 * 1024):0.0} MB |");
 
     /// <summary>The managed heap after a full, compacting collection: what the system keeps once the load is done.</summary>
     public static long HeapAfterFullGc()
@@ -67,6 +68,7 @@ public sealed class LoadClock
     private readonly long[] started;
     private readonly long[] finished;
     private readonly TaskCompletionSource allFinished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TimeSpan cpuAtFirstSend;
     private int finishedCount;
     private int failedCount;
 
@@ -103,6 +105,12 @@ public sealed class LoadClock
         }
     }
 
+    /// <summary>
+    /// Process CPU time (all threads, user and kernel) from the first send to now. On a shared machine wall-clock
+    /// throughput moves with the neighbours' load; CPU per run moves much less.
+    /// </summary>
+    public TimeSpan CpuSinceFirstSend => Process.GetCurrentProcess().TotalProcessorTime - cpuAtFirstSend;
+
     public (Latency Start, Latency Finish, TimeSpan Elapsed) Measure()
     {
         var startTicks = new long[sent.Length];
@@ -125,9 +133,14 @@ public sealed class LoadClock
         return (Latency.Of(startTicks, starts), Latency.Of(finishTicks, finishes), Stopwatch.GetElapsedTime(first, last));
     }
 
-    /// <summary>Sends events 0..E-1 from <paramref name="producers"/> concurrent loops, each awaiting every send.</summary>
-    public async Task ProduceAsync(int producers, Func<int, Task> send)
+    /// <summary>
+    /// Sends events 0..E-1 from <paramref name="producers"/> concurrent loops, each awaiting every send; with a
+    /// <paramref name="rate"/> (events/s over all loops), event i is not sent before i/rate seconds from the start.
+    /// </summary>
+    public async Task ProduceAsync(int producers, Func<int, Task> send, double rate = 0)
     {
+        var begin = Stopwatch.GetTimestamp();
+        cpuAtFirstSend = Process.GetCurrentProcess().TotalProcessorTime;
         var loops = new Task[producers];
         for (int p = 0; p < producers; p++)
         {
@@ -136,6 +149,14 @@ public sealed class LoadClock
             {
                 for (int i = first; i < sent.Length; i += producers)
                 {
+                    if (rate > 0)
+                    {
+                        var ahead = TimeSpan.FromSeconds(i / rate) - Stopwatch.GetElapsedTime(begin);
+                        if (ahead > TimeSpan.FromMilliseconds(1))
+                        {
+                            await Task.Delay(ahead).ConfigureAwait(false);
+                        }
+                    }
                     await send(i).ConfigureAwait(false);
                 }
             });

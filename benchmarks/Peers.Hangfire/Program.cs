@@ -52,12 +52,13 @@ static async Task<LoadReport> RunAsync(int producers, LoadOptions options, strin
         var sentAt = clock.Sending(i);
         jobs.Enqueue<TickJob>(job => job.Run(i, sentAt)); // synchronous: returns once the job is stored
         return Task.CompletedTask;
-    });
+    }, options.Rate);
     var finishedInTime = await Task.WhenAny(clock.AllFinished, Task.Delay(options.Timeout)) == clock.AllFinished;
     if (!finishedInTime)
     {
         Console.Error.WriteLine($"Hangfire, {producers} producer(s): only {clock.Finished} of {clock.Events} jobs ran within {options.Timeout}.");
     }
+    var cpu = clock.CpuSinceFirstSend;
     var (start, finish, elapsed) = clock.Measure();
     var succeeded = clock.Finished - clock.Failed;
     LoadClock.Current = null;
@@ -68,5 +69,5 @@ static async Task<LoadReport> RunAsync(int producers, LoadOptions options, strin
         try { await host.StopAsync(stop.Token); } catch (OperationCanceledException) { }
     }
     return new LoadReport("Hangfire 1.8.25", "sqlite", SqliteDurabilityProbe.Describe(path), producers, 1, workers.ToString(), options.Events, succeeded,
-        elapsed, start, finish, "n/a", heap);
+        elapsed, start, finish, "n/a", heap, cpu);
 }

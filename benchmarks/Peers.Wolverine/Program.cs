@@ -53,12 +53,13 @@ static async Task<LoadReport> RunAsync(int producers, LoadOptions options, strin
     using var host = builder.Build();
     await host.StartAsync();
     var bus = host.Services.GetRequiredService<IMessageBus>();
-    await clock.ProduceAsync(producers, i => bus.PublishAsync(new Tick(i, clock.Sending(i))).AsTask());
+    await clock.ProduceAsync(producers, i => bus.PublishAsync(new Tick(i, clock.Sending(i))).AsTask(), options.Rate);
     var finishedInTime = await Task.WhenAny(clock.AllFinished, Task.Delay(options.Timeout)) == clock.AllFinished;
     if (!finishedInTime)
     {
         Console.Error.WriteLine($"Wolverine, {producers} producer(s): only {clock.Finished} of {clock.Events} messages handled within {options.Timeout}.");
     }
+    var cpu = clock.CpuSinceFirstSend;
     var (start, finish, elapsed) = clock.Measure();
     var succeeded = clock.Finished - clock.Failed;
     LoadClock.Current = null;
@@ -69,5 +70,5 @@ static async Task<LoadReport> RunAsync(int producers, LoadOptions options, strin
         try { await host.StopAsync(stop.Token); } catch (OperationCanceledException) { } // Wolverine waits its drain timeout otherwise
     }
     return new LoadReport("Wolverine 6.62.0", "sqlite", SqliteDurabilityProbe.Describe(path), producers, 1, options.Workers > 0 ? options.Workers.ToString() : "default", options.Events, succeeded,
-        elapsed, start, finish, "n/a", heap);
+        elapsed, start, finish, "n/a", heap, cpu);
 }
