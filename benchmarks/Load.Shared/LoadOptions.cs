@@ -17,6 +17,7 @@ public sealed class LoadOptions
     public double Rate { get; private set; }
     public bool Smoke { get; private set; }
     public TimeSpan Timeout { get; private set; } = TimeSpan.FromMinutes(10);
+    private bool timeoutGiven;
 
     public static LoadOptions Parse(string[] args)
     {
@@ -32,7 +33,7 @@ public sealed class LoadOptions
                 case "--store": options.Stores = Words(Value()); break;
                 case "--durability": options.Durabilities = Words(Value()); break;
                 case "--workers": options.Workers = int.Parse(Value()); break;
-                case "--timeout-seconds": options.Timeout = TimeSpan.FromSeconds(int.Parse(Value())); break;
+                case "--timeout-seconds": options.Timeout = TimeSpan.FromSeconds(int.Parse(Value())); options.timeoutGiven = true; break;
                 case "--rate": options.Rate = double.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--smoke": options.Smoke = true; break;
                 case "--help" or "-h":
@@ -44,6 +45,10 @@ public sealed class LoadOptions
                     break;
                 default: throw new ArgumentException($"Unknown option '{args[i]}'; --help lists them.");
             }
+        }
+        if (options.Smoke && !options.timeoutGiven)
+        {
+            options.Timeout = TimeSpan.FromMinutes(1); // CI: a stuck run fails the smoke in a minute, not ten
         }
         return options;
     }
