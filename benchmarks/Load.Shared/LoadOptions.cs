@@ -15,6 +15,8 @@ public sealed class LoadOptions
     public int Workers { get; private set; }
     /// <summary>Events per second over all producers; 0 sends as fast as the sends return.</summary>
     public double Rate { get; private set; }
+    /// <summary>Events per send call (FanOut: <c>SendManyAsync</c>); 1 awaits every event on its own.</summary>
+    public int Batch { get; private set; } = 1;
     public bool Smoke { get; private set; }
     public TimeSpan Timeout { get; private set; } = TimeSpan.FromMinutes(10);
     private bool timeoutGiven;
@@ -35,11 +37,12 @@ public sealed class LoadOptions
                 case "--workers": options.Workers = int.Parse(Value()); break;
                 case "--timeout-seconds": options.Timeout = TimeSpan.FromSeconds(int.Parse(Value())); options.timeoutGiven = true; break;
                 case "--rate": options.Rate = double.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--batch": options.Batch = Math.Max(1, int.Parse(Value())); break;
                 case "--smoke": options.Smoke = true; break;
                 case "--help" or "-h":
                     Console.WriteLine(
                         "options: --events N (20000)  --producers N[,N..] (1)  --steps 1|2[,..] (1)  --store memory|sqlite[,..] (sqlite)\n" +
-                        "         --durability full|normal[,..] (full)  --workers N (system default)  --rate EVENTS_PER_S (unpaced)\n" +
+                        "         --durability full|normal[,..] (full)  --workers N (system default)  --rate EVENTS_PER_S (unpaced)  --batch N (1)\n" +
                         "         --timeout-seconds N (600)  --smoke");
                     Environment.Exit(0);
                     break;

@@ -137,7 +137,14 @@ public sealed class LoadClock
     /// Sends events 0..E-1 from <paramref name="producers"/> concurrent loops, each awaiting every send; with a
     /// <paramref name="rate"/> (events/s over all loops), event i is not sent before i/rate seconds from the start.
     /// </summary>
-    public async Task ProduceAsync(int producers, Func<int, Task> send, double rate = 0)
+    public Task ProduceAsync(int producers, Func<int, Task> send, double rate = 0) =>
+        ProduceBatchesAsync(producers, 1, (first, _) => send(first), rate);
+
+    /// <summary>
+    /// As <see cref="ProduceAsync"/>, but each call sends <paramref name="batch"/> consecutive events
+    /// (<c>send(first, count)</c>), and each loop awaits every call.
+    /// </summary>
+    public async Task ProduceBatchesAsync(int producers, int batch, Func<int, int, Task> send, double rate = 0)
     {
         var begin = Stopwatch.GetTimestamp();
         cpuAtFirstSend = Process.GetCurrentProcess().TotalProcessorTime;
@@ -147,7 +154,7 @@ public sealed class LoadClock
             int first = p;
             loops[p] = Task.Run(async () =>
             {
-                for (int i = first; i < sent.Length; i += producers)
+                for (int i = first * batch; i < sent.Length; i += producers * batch)
                 {
                     if (rate > 0)
                     {
@@ -157,7 +164,7 @@ public sealed class LoadClock
                             await Task.Delay(ahead).ConfigureAwait(false);
                         }
                     }
-                    await send(i).ConfigureAwait(false);
+                    await send(i, Math.Min(batch, sent.Length - i)).ConfigureAwait(false);
                 }
             });
         }

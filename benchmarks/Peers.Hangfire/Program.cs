@@ -12,6 +12,11 @@ using Microsoft.Extensions.Logging;
 using Peers.Hangfire;
 
 var options = LoadOptions.Parse(args);
+if (options.Batch > 1)
+{
+    Console.Error.WriteLine("--batch is FanOut's SendManyAsync; this peer sends one job per call.");
+    return 2;
+}
 var directory = Directory.CreateTempSubdirectory("hangfire-load-").FullName;
 var failed = false;
 try

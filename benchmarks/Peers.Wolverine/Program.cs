@@ -13,6 +13,11 @@ using Wolverine;
 using Wolverine.Sqlite;
 
 var options = LoadOptions.Parse(args);
+if (options.Batch > 1)
+{
+    Console.Error.WriteLine("--batch is FanOut's SendManyAsync; this peer sends one job per call.");
+    return 2;
+}
 var directory = Directory.CreateTempSubdirectory("wolverine-load-").FullName;
 var failed = false;
 try
