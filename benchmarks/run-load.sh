@@ -21,6 +21,9 @@ done
 info "paced: 1,000 events/s from 16 producers, 10,000 events"
 fanout --store sqlite --durability full,normal --producers 16 --steps 1 --events 10000 --rate 1000
 wolverine --producers 16 --events 10000 --rate 1000
+info "one producer, SendManyAsync x 100, against one producer awaiting each send"
+fanout --store sqlite --durability full,normal --producers 1 --steps 1 --batch 100
+fanout --store sqlite --durability normal --producers 1 --steps 1
 info "Hangfire (once: it is slow)"
 hangfire --producers 1,16
 info "done"
