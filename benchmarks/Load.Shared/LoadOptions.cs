@@ -1,0 +1,62 @@
+namespace FanOut.Load;
+
+/// <summary>
+/// The command line every load project shares (FanOut.Load and the peers), so their rows compare like for like.
+/// Comma lists run one configuration per combination, each on a fresh host and a fresh database file.
+/// </summary>
+public sealed class LoadOptions
+{
+    public int Events { get; private set; } = 20_000;
+    public int[] Producers { get; private set; } = [1];
+    public int[] Steps { get; private set; } = [1];
+    public string[] Stores { get; private set; } = ["sqlite"];
+    public string[] Durabilities { get; private set; } = ["full"];
+    /// <summary>Concurrent runs or jobs; 0 keeps each system's own default.</summary>
+    public int Workers { get; private set; }
+    /// <summary>Events per second over all producers; 0 sends as fast as the sends return.</summary>
+    public double Rate { get; private set; }
+    /// <summary>Events per send call (FanOut: <c>SendManyAsync</c>); 1 awaits every event on its own.</summary>
+    public int Batch { get; private set; } = 1;
+    public bool Smoke { get; private set; }
+    public TimeSpan Timeout { get; private set; } = TimeSpan.FromMinutes(10);
+    private bool timeoutGiven;
+
+    public static LoadOptions Parse(string[] args)
+    {
+        var options = new LoadOptions();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            switch (args[i])
+            {
+                case "--events": options.Events = int.Parse(Value()); break;
+                case "--producers": options.Producers = Ints(Value()); break;
+                case "--steps": options.Steps = Ints(Value()); break;
+                case "--store": options.Stores = Words(Value()); break;
+                case "--durability": options.Durabilities = Words(Value()); break;
+                case "--workers": options.Workers = int.Parse(Value()); break;
+                case "--timeout-seconds": options.Timeout = TimeSpan.FromSeconds(int.Parse(Value())); options.timeoutGiven = true; break;
+                case "--rate": options.Rate = double.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--batch": options.Batch = Math.Max(1, int.Parse(Value())); break;
+                case "--smoke": options.Smoke = true; break;
+                case "--help" or "-h":
+                    Console.WriteLine(
+                        "options: --events N (20000)  --producers N[,N..] (1)  --steps 1|2[,..] (1)  --store memory|sqlite[,..] (sqlite)\n" +
+                        "         --durability full|normal[,..] (full)  --workers N (system default)  --rate EVENTS_PER_S (unpaced)  --batch N (1)\n" +
+                        "         --timeout-seconds N (600)  --smoke");
+                    Environment.Exit(0);
+                    break;
+                default: throw new ArgumentException($"Unknown option '{args[i]}'; --help lists them.");
+            }
+        }
+        if (options.Smoke && !options.timeoutGiven)
+        {
+            options.Timeout = TimeSpan.FromMinutes(1); // CI: a stuck run fails the smoke in a minute, not ten
+        }
+        return options;
+    }
+
+    private static int[] Ints(string value) => Array.ConvertAll(value.Split(','), int.Parse);
+
+    private static string[] Words(string value) => Array.ConvertAll(value.Split(','), w => w.Trim().ToLowerInvariant());
+}
