@@ -57,19 +57,7 @@ public sealed class SqliteRunReader : IDisposable
     /// <summary>Opens <paramref name="connectionStringOrPath"/> read-only; see <see cref="SqliteStore.OpenReadOnly"/>.</summary>
     internal static SqliteRunReader Open(string connectionStringOrPath, TimeSpan busyTimeout)
     {
-        var text = connectionStringOrPath?.Trim() ?? "";
-        if (text.Length == 0)
-        {
-            throw new ArgumentException("Give the SQLite store's file path or connection string (Data Source=fanout.db).", nameof(connectionStringOrPath));
-        }
-        var builder = text.Contains('=', StringComparison.Ordinal)
-            ? new SqliteConnectionStringBuilder(text)
-            : new SqliteConnectionStringBuilder { DataSource = text };
-        if (builder.Mode == SqliteOpenMode.Memory || builder.DataSource.Length == 0 || builder.DataSource == ":memory:")
-        {
-            throw new ArgumentException($"A SQLite store is a file, not '{text}'.", nameof(connectionStringOrPath));
-        }
-        var path = Path.GetFullPath(builder.DataSource);
+        var path = FullPath(connectionStringOrPath, out var builder);
         if (!File.Exists(path))
         {
             throw new FanOutStoreException($"The SQLite store '{path}' does not exist.");
@@ -88,22 +76,7 @@ public sealed class SqliteRunReader : IDisposable
                 command.CommandText = $"PRAGMA query_only = 1; PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds};";
                 command.ExecuteNonQuery();
             }
-            var version = SqliteSchema.Version(connection);
-            if (version == 0)
-            {
-                throw new FanOutStoreException($"'{path}' is not a FanOut SQLite store (its schema version is 0).");
-            }
-            if (version > SqliteSchema.CurrentVersion)
-            {
-                throw new FanOutStoreException(
-                    $"The SQLite store '{path}' has schema version {version}, newer than the version {SqliteSchema.CurrentVersion} this FanOut.Sqlite knows; upgrade FanOut.Sqlite.");
-            }
-            if (version < SqliteSchema.CurrentVersion)
-            {
-                // Reading never migrates: the app brings the file up to date when it next opens it.
-                throw new FanOutStoreException(
-                    $"The SQLite store '{path}' has schema version {version}, older than {SqliteSchema.CurrentVersion}; open it once with the app (SqliteStore migrates it) before reading it.");
-            }
+            CheckSchema(connection, path);
         }
         catch (SqliteException ex)
         {
@@ -116,5 +89,43 @@ public sealed class SqliteRunReader : IDisposable
             throw;
         }
         return new SqliteRunReader(new ReadConnection(connection, path));
+    }
+
+    /// <summary>The full path of the file a store's connection string or path names.</summary>
+    internal static string FullPath(string connectionStringOrPath, out SqliteConnectionStringBuilder builder)
+    {
+        var text = connectionStringOrPath?.Trim() ?? "";
+        if (text.Length == 0)
+        {
+            throw new ArgumentException("Give the SQLite store's file path or connection string (Data Source=fanout.db).", nameof(connectionStringOrPath));
+        }
+        builder = text.Contains('=', StringComparison.Ordinal)
+            ? new SqliteConnectionStringBuilder(text)
+            : new SqliteConnectionStringBuilder { DataSource = text };
+        if (builder.Mode == SqliteOpenMode.Memory || builder.DataSource.Length == 0 || builder.DataSource == ":memory:")
+        {
+            throw new ArgumentException($"A SQLite store is a file, not '{text}'.", nameof(connectionStringOrPath));
+        }
+        return Path.GetFullPath(builder.DataSource);
+    }
+
+    private static void CheckSchema(SqliteConnection connection, string path)
+    {
+        var version = SqliteSchema.Version(connection);
+        if (version == 0)
+        {
+            throw new FanOutStoreException($"'{path}' is not a FanOut SQLite store (its schema version is 0).");
+        }
+        if (version > SqliteSchema.CurrentVersion)
+        {
+            throw new FanOutStoreException(
+                $"The SQLite store '{path}' has schema version {version}, newer than the version {SqliteSchema.CurrentVersion} this FanOut.Sqlite knows; upgrade FanOut.Sqlite.");
+        }
+        if (version < SqliteSchema.CurrentVersion)
+        {
+            // Reading never migrates: the app brings the file up to date when it next opens it.
+            throw new FanOutStoreException(
+                $"The SQLite store '{path}' has schema version {version}, older than {SqliteSchema.CurrentVersion}; open it once with the app (SqliteStore migrates it) before reading it.");
+        }
     }
 }

@@ -85,6 +85,14 @@ public sealed class SqliteStore : IFanOutStore, IAsyncDisposable, IDisposable
     public static SqliteRunReader OpenReadOnly(string connectionStringOrPath, TimeSpan? busyTimeout = null) =>
         SqliteRunReader.Open(connectionStringOrPath, busyTimeout ?? TimeSpan.FromSeconds(5));
 
+    /// <summary>
+    /// Which process holds the store file's lock (a running app), or null when none does. Takes no lock and creates
+    /// nothing: a tool calls it to say why it cannot open the store for writing.
+    /// </summary>
+    /// <param name="connectionStringOrPath">A file path (<c>fanout.db</c>) or a connection string (<c>Data Source=fanout.db</c>).</param>
+    public static SqliteStoreHolder? FindHolder(string connectionStringOrPath) =>
+        DatabaseFileLock.FindHolder(SqliteRunReader.FullPath(connectionStringOrPath, out _));
+
     /// <summary>The writer's counters so far: commits, writes, steps saved, and their ratios (steps per commit).</summary>
     public SqliteStoreStatistics Statistics => writer.Statistics;
 
