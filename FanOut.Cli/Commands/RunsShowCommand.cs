@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using FanOut.Cli.Output;
+using FanOut.Sqlite;
+using FanOut.Stores;
+
+namespace FanOut.Cli.Commands;
+
+/// <summary><c>fanout runs show</c>: one run's summary, then its steps with attempts, timings and errors.</summary>
+internal static class RunsShowCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var runId = CommonOptions.RunId();
+        var store = CommonOptions.Store();
+        var json = CommonOptions.Json();
+        var command = new Command("show", "Show one run with its steps, attempts, errors and timings.") { runId, store, json };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var id = parsed.GetValue(runId)!;
+            using var reader = SqliteStore.OpenReadOnly(parsed.GetValue(store)!);
+            var run = await reader.GetRunAsync(id, cancellationToken).ConfigureAwait(false)
+                ?? throw new CliException($"Run '{id}' is not in the store '{reader.DatabasePath}' (unknown, or pruned after it finished).");
+            // Steps are kept with the result: an unfinished run shows its summary only.
+            var result = await reader.GetResultAsync(id, cancellationToken).ConfigureAwait(false);
+            if (parsed.GetValue(json))
+            {
+                Json.Write(console.Out, Detail(run, result), FanOutCliJson.Default.RunDetailJson);
+                return ExitCodes.Success;
+            }
+            Write(console, run, result);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static RunDetailJson Detail(RunSummary run, RunResult? result) => new(
+        RunJson.From(run),
+        result?.StartedAt,
+        result is null ? null : (long)(result.FinishedAt - run.AcceptedAt).TotalMilliseconds,
+        Json.Element(result?.Output),
+        result is null ? null : [.. result.Steps.Select(StepJson.From)]);
+
+    private static void Write(CliConsole console, RunSummary run, RunResult? result)
+    {
+        var output = console.Out;
+        var status = StatusWords.Of(run.Status);
+        var fields = new Table("", "");
+        fields.Add("Run", run.RunId);
+        fields.Add("Function", run.FunctionId);
+        fields.Add("Event", $"{run.EventName} ({run.EventId})");
+        fields.Add("Status", Cell.Status(status));
+        fields.Add("Attempts", run.Attempts.ToString(CultureInfo.InvariantCulture));
+        fields.Add("Accepted", Formats.Time(run.AcceptedAt));
+        if (result is not null)
+        {
+            fields.Add("Last start", Formats.Time(result.StartedAt));
+        }
+        if (run.FinishedAt is { } finished)
+        {
+            fields.Add("Finished", $"{Formats.Time(finished)} ({Formats.Duration(run.AcceptedAt, finished)} after it was accepted)");
+        }
+        if (run.Error is { } error)
+        {
+            fields.Add("Error", Cell.Clipped(Formats.Error(error), 200));
+        }
+        if (result?.Output is { } json)
+        {
+            fields.Add("Output", Cell.Clipped(Encoding.UTF8.GetString(json.Span), 200));
+        }
+        // The field table's header row is blank; skip it.
+        using (var text = new StringWriter(CultureInfo.InvariantCulture))
+        {
+            fields.WriteTo(text, console.Colour);
+            foreach (var line in text.ToString().ReplaceLineEndings("\n").Split('\n').Skip(1))
+            {
+                if (line.Length > 0)
+                {
+                    output.WriteLine(line);
+                }
+            }
+        }
+        output.WriteLine();
+        if (result is null)
+        {
+            output.WriteLine($"The run is {status}: its steps are shown once it finishes.");
+            return;
+        }
+        if (result.Steps.Count == 0)
+        {
+            output.WriteLine("No steps.");
+            return;
+        }
+        var steps = new Table("STEP", "STATUS", "ATTEMPTS", "STARTED", "DURATION", "ERROR / OUTPUT");
+        foreach (var step in result.Steps)
+        {
+            var detail = step.Error is { } stepError
+                ? Formats.Error(stepError)
+                : step.Output is { } stepOutput ? Encoding.UTF8.GetString(stepOutput.Span) : "";
+            steps.Add(
+                step.Id,
+                Cell.Status(StatusWords.Of(step.Status)),
+                step.Attempts.ToString(CultureInfo.InvariantCulture),
+                Formats.Time(step.StartedAt),
+                Formats.Duration(step.StartedAt, step.FinishedAt),
+                Cell.Clipped(detail, 60));
+        }
+        steps.WriteTo(output, console.Colour);
+    }
+}
