@@ -65,7 +65,7 @@ internal static class RunsShowCommand
         {
             fields.Add("Error", Cell.Clipped(Formats.Error(error), 200));
         }
-        if (result?.Output is { } json)
+        if (result?.Output is { IsEmpty: false } json)
         {
             fields.Add("Output", Cell.Clipped(Encoding.UTF8.GetString(json.Span), 200));
         }
@@ -97,7 +97,7 @@ internal static class RunsShowCommand
         {
             var detail = step.Error is { } stepError
                 ? Formats.Error(stepError)
-                : step.Output is { } stepOutput ? Encoding.UTF8.GetString(stepOutput.Span) : "";
+                : step.Output is { IsEmpty: false } stepOutput ? Encoding.UTF8.GetString(stepOutput.Span) : "";
             steps.Add(
                 step.Id,
                 Cell.Status(StatusWords.Of(step.Status)),

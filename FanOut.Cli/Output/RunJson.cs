@@ -75,7 +75,8 @@ internal static class Json
 {
     public static JsonElement? Element(ReadOnlyMemory<byte>? bytes)
     {
-        if (bytes is not { } json)
+        // A store may give back an empty value for "no output".
+        if (bytes is not { IsEmpty: false } json)
         {
             return null;
         }

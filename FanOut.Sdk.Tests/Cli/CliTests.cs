@@ -119,9 +119,10 @@ public sealed class CliTests : IAsyncLifetime
         var (code, output, error) = await Run("runs", "show", chargeRun, "--store", database.Path);
 
         Assert.Equal((0, ""), (code, error));
-        Assert.Contains($"Run       {chargeRun}", output, StringComparison.Ordinal);
-        Assert.Contains("Status    failed", output, StringComparison.Ordinal);
-        Assert.Contains("Attempts  3", output, StringComparison.Ordinal);
+        Assert.Matches($@"(?m)^Run\s+{chargeRun}$", output);
+        Assert.Matches(@"(?m)^Status\s+failed$", output);
+        Assert.Matches(@"(?m)^Attempts\s+3$", output);
+        Assert.Matches(@"(?m)^Error\s+Payments\.CardDeclinedException: The card was declined\.$", output);
         var step = output.Split('\n').Single(l => l.StartsWith("charge ", StringComparison.Ordinal));
         Assert.Matches(@"^charge\s+failed\s+3\s+2026-12-01 12:01:04Z\s+1\.0s\s+Payments\.CardDeclinedException: The card was declined\.", step);
     }
