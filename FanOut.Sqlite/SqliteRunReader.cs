@@ -15,12 +15,14 @@ public sealed class SqliteRunReader : IDisposable
     private readonly ReadConnection reads;
     private readonly ResultReader results;
     private readonly RunListReader listing;
+    private readonly StepReader steps;
 
     private SqliteRunReader(ReadConnection reads)
     {
         this.reads = reads;
         results = new ResultReader(reads);
         listing = new RunListReader(reads);
+        steps = new StepReader(reads);
     }
 
     /// <summary>The full path of the database file.</summary>
@@ -45,6 +47,16 @@ public sealed class SqliteRunReader : IDisposable
     {
         ArgumentNullException.ThrowIfNull(runId);
         return results.GetAsync(runId, cancellationToken);
+    }
+
+    /// <summary>
+    /// The steps a run has saved so far (each step's latest state, in the order first saved): what an unfinished run has
+    /// done. A finished run's steps, as recorded when it ended, are in its <see cref="GetResultAsync">result</see>.
+    /// </summary>
+    public ValueTask<IReadOnlyList<StepResult>> GetSavedStepsAsync(string runId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        return steps.GetAsync(runId, cancellationToken);
     }
 
     /// <summary>Closes the file.</summary>

@@ -22,27 +22,28 @@ internal static class RunsShowCommand
             using var reader = SqliteStore.OpenReadOnly(parsed.GetValue(store)!);
             var run = await reader.GetRunAsync(id, cancellationToken).ConfigureAwait(false)
                 ?? throw new CliException($"Run '{id}' is not in the store '{reader.DatabasePath}' (unknown, or pruned after it finished).");
-            // Steps are kept with the result: an unfinished run shows its summary only.
+            // A finished run's steps are in its result; an unfinished one shows the steps it has saved so far.
             var result = await reader.GetResultAsync(id, cancellationToken).ConfigureAwait(false);
+            var steps = result?.Steps ?? await reader.GetSavedStepsAsync(id, cancellationToken).ConfigureAwait(false);
             if (parsed.GetValue(json))
             {
-                Json.Write(console.Out, Detail(run, result), FanOutCliJson.Default.RunDetailJson);
+                Json.Write(console.Out, Detail(run, result, steps), FanOutCliJson.Default.RunDetailJson);
                 return ExitCodes.Success;
             }
-            Write(console, run, result);
+            Write(console, run, result, steps);
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static RunDetailJson Detail(RunSummary run, RunResult? result) => new(
+    private static RunDetailJson Detail(RunSummary run, RunResult? result, IReadOnlyList<StepResult> steps) => new(
         RunJson.From(run),
         result?.StartedAt,
         result is null ? null : (long)(result.FinishedAt - run.AcceptedAt).TotalMilliseconds,
         Json.Element(result?.Output),
-        result is null ? null : [.. result.Steps.Select(StepJson.From)]);
+        [.. steps.Select(StepJson.From)]);
 
-    private static void Write(CliConsole console, RunSummary run, RunResult? result)
+    private static void Write(CliConsole console, RunSummary run, RunResult? result, IReadOnlyList<StepResult> steps)
     {
         var output = console.Out;
         var status = StatusWords.Of(run.Status);
@@ -82,23 +83,22 @@ internal static class RunsShowCommand
             }
         }
         output.WriteLine();
+        if (steps.Count == 0)
+        {
+            output.WriteLine(result is null ? $"The run is {status} and has saved no step yet." : "No steps.");
+            return;
+        }
         if (result is null)
         {
-            output.WriteLine($"The run is {status}: its steps are shown once it finishes.");
-            return;
+            output.WriteLine($"The run is {status}; the steps it has saved so far:");
         }
-        if (result.Steps.Count == 0)
-        {
-            output.WriteLine("No steps.");
-            return;
-        }
-        var steps = new Table("STEP", "STATUS", "ATTEMPTS", "STARTED", "DURATION", "ERROR / OUTPUT");
-        foreach (var step in result.Steps)
+        var table = new Table("STEP", "STATUS", "ATTEMPTS", "STARTED", "DURATION", "ERROR / OUTPUT");
+        foreach (var step in steps)
         {
             var detail = step.Error is { } stepError
                 ? Formats.Error(stepError)
                 : step.Output is { IsEmpty: false } stepOutput ? Encoding.UTF8.GetString(stepOutput.Span) : "";
-            steps.Add(
+            table.Add(
                 step.Id,
                 Cell.Status(StatusWords.Of(step.Status)),
                 step.Attempts.ToString(CultureInfo.InvariantCulture),
@@ -106,6 +106,6 @@ internal static class RunsShowCommand
                 Formats.Duration(step.StartedAt, step.FinishedAt),
                 Cell.Clipped(detail, 60));
         }
-        steps.WriteTo(output, console.Colour);
+        table.WriteTo(output, console.Colour);
     }
 }

@@ -26,13 +26,16 @@ internal sealed record RunJson(
         run.AcceptedAt, run.FinishedAt, ErrorJson.From(run.Error));
 }
 
-/// <summary><c>fanout runs show --json</c>: the run, and for a finished run its outcome and steps.</summary>
+/// <summary>
+/// <c>fanout runs show --json</c>: the run; for a finished run its last start, its duration from acceptance to end and
+/// its output (null otherwise); its steps (as recorded at its end, or saved so far).
+/// </summary>
 internal sealed record RunDetailJson(
     RunJson Run,
     DateTimeOffset? StartedAt,
     long? DurationMs,
     JsonElement? Output,
-    IReadOnlyList<StepJson>? Steps);
+    IReadOnlyList<StepJson> Steps);
 
 /// <summary>One step of a run.</summary>
 internal sealed record StepJson(

@@ -20,7 +20,8 @@ public sealed class CliTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // Three runs, a minute apart: signup succeeded (two steps), charge failed (a step failed after 3 attempts), ship queued.
+        // Three runs, a minute apart: signup succeeded (two steps), charge failed (a step failed after 3 attempts), ship
+        // queued again after its first attempt, with one step saved that will be retried.
         var store = Open();
         var signup = Submission(1, "app/user.signup", "send-welcome-email");
         await store.AcceptAsync([signup], default);
@@ -51,6 +52,10 @@ public sealed class CliTests : IAsyncLifetime
         clock.Advance(TimeSpan.FromMinutes(1));
         var ship = Submission(3, "app/order.placed", "ship-order");
         await store.AcceptAsync([ship], default);
+        Assert.Single((await store.ClaimAsync(10, default)).Runs);
+        var noBox = new RunError("Warehouse.OutOfBoxesException", "No boxes left.", null);
+        await store.SaveStepAsync(ship.Runs[0].Id, new StepState("pack", StepStatus.Retrying, 1, null, noBox, Start.AddMinutes(2), Start.AddMinutes(2).AddMilliseconds(20)), default);
+        Assert.Null(await store.RetryAsync(ship.Runs[0].Id, 0, Start.AddMinutes(3), null, default));
         await store.DisposeAsync();
         (signupRun, chargeRun, shipRun) = (signup.Runs[0].Id, charge.Runs[0].Id, ship.Runs[0].Id);
     }
@@ -145,11 +150,18 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Show_of_an_unfinished_run_gives_its_summary_and_an_unknown_run_fails()
+    public async Task Show_of_an_unfinished_run_gives_the_steps_saved_so_far_and_an_unknown_run_fails()
     {
         var (code, output, _) = await Run("runs", "show", shipRun, "--store", database.Path);
         Assert.Equal(0, code);
-        Assert.Contains("its steps are shown once it finishes", output, StringComparison.Ordinal);
+        Assert.Contains("The run is queued; the steps it has saved so far:", output, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^pack\s+retrying\s+1\s+2026-12-01 12:02:00Z\s+20ms\s+Warehouse\.OutOfBoxesException: No boxes left\.$", output);
+        var json = await Run("runs", "show", shipRun, "--store", database.Path, "--json");
+        using (var document = JsonDocument.Parse(json.Output))
+        {
+            Assert.Equal(JsonValueKind.Null, document.RootElement.GetProperty("output").ValueKind);
+            Assert.Equal("retrying", document.RootElement.GetProperty("steps")[0].GetProperty("status").GetString());
+        }
 
         var unknown = await Run("runs", "show", "01NOSUCHRUN", "--store", database.Path);
         Assert.Equal((1, ""), (unknown.Code, unknown.Output));
