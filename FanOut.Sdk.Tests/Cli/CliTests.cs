@@ -85,6 +85,23 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task In_a_terminal_status_words_are_coloured_and_columns_stay_aligned()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await FanOutCli.RunAsync(["runs", "list", "--store", database.Path], new CliConsole(output, error, Colour: true, clock));
+
+        Assert.Equal(0, code);
+        var text = output.ToString();
+        Assert.Contains("\u001b[31mfailed\u001b[0m", text, StringComparison.Ordinal);
+        Assert.Contains("\u001b[32msucceeded\u001b[0m", text, StringComparison.Ordinal);
+        var plain = System.Text.RegularExpressions.Regex.Replace(text, "\u001b\\[[0-9]+m", "").TrimEnd().Split('\n');
+        var accepted = plain[0].IndexOf("ACCEPTED", StringComparison.Ordinal);
+        Assert.All(plain.Skip(1), line => Assert.Equal("2026-12-01", line.Substring(accepted, 10)));
+    }
+
+    [Fact]
     public async Task List_filters_by_function_event_status_and_time()
     {
         Assert.Equal([chargeRun], await ListedIds("--function", "charge-card"));
