@@ -217,6 +217,23 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reading_leaves_the_store_file_as_it_was()
+    {
+        var bytes = File.ReadAllBytes(database.Path);
+        var written = File.GetLastWriteTimeUtc(database.Path);
+
+        Assert.Equal(0, (await Run("runs", "list", "--store", database.Path)).Code);
+        Assert.Equal(0, (await Run("runs", "show", chargeRun, "--store", database.Path)).Code);
+
+        Assert.Equal(bytes, File.ReadAllBytes(database.Path));
+        Assert.Equal(written, File.GetLastWriteTimeUtc(database.Path));
+        Assert.False(File.Exists(database.Path + ".lock.owner")); // no lock was taken
+        // With no app holding the file, SQLite makes its WAL index (-shm) and an empty -wal for the read-only reader;
+        // nothing is written to them, and the store reuses them when it next opens.
+        Assert.Equal(0, new FileInfo(database.Path + "-wal").Length);
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_a_FanOut_store_is_refused()
     {
         var other = Path.Combine(database.Directory, "other.db");
