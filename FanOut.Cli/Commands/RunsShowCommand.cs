@@ -47,7 +47,7 @@ internal static class RunsShowCommand
     {
         var output = console.Out;
         var status = StatusWords.Of(run.Status);
-        var fields = new Table("", "");
+        var fields = Table.Fields();
         fields.Add("Run", run.RunId);
         fields.Add("Function", run.FunctionId);
         fields.Add("Event", $"{run.EventName} ({run.EventId})");
@@ -70,18 +70,7 @@ internal static class RunsShowCommand
         {
             fields.Add("Output", Cell.Clipped(Encoding.UTF8.GetString(json.Span), 200));
         }
-        // The field table's header row is blank; skip it.
-        using (var text = new StringWriter(CultureInfo.InvariantCulture))
-        {
-            fields.WriteTo(text, console.Colour);
-            foreach (var line in text.ToString().ReplaceLineEndings("\n").Split('\n').Skip(1))
-            {
-                if (line.Length > 0)
-                {
-                    output.WriteLine(line);
-                }
-            }
-        }
+        fields.WriteTo(output, console.Colour);
         output.WriteLine();
         if (steps.Count == 0)
         {

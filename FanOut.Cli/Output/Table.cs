@@ -4,10 +4,13 @@ namespace FanOut.Cli.Output;
 
 /// <summary>
 /// A table for a terminal: a header row, then rows, each column as wide as its widest cell, two spaces apart. Colour
-/// is added around a cell after padding, so escape codes never upset the alignment.
+/// is added around a cell after padding, so escape codes never upset the alignment. A table without headers is a list
+/// of fields (name, value).
 /// </summary>
 internal sealed class Table(params string[] headers)
 {
+    public static Table Fields() => new("", "");
+
     private readonly List<Cell[]> rows = [];
 
     public void Add(params Cell[] cells) => rows.Add(cells);
@@ -26,7 +29,10 @@ internal sealed class Table(params string[] headers)
                 widths[i] = Math.Max(widths[i], row[i].Text.Length);
             }
         }
-        WriteRow(writer, [.. headers.Select(h => new Cell(h))], widths, colour);
+        if (headers.Any(h => h.Length > 0))
+        {
+            WriteRow(writer, [.. headers.Select(h => new Cell(h))], widths, colour);
+        }
         foreach (var row in rows)
         {
             WriteRow(writer, row, widths, colour);
