@@ -76,6 +76,23 @@ public sealed class SqliteStore : IFanOutStore, IAsyncDisposable, IDisposable
     /// <summary>The full path of the database file.</summary>
     public string DatabasePath { get; }
 
+    /// <summary>
+    /// Opens an existing store file to read its runs, beside the app that holds it: takes no lock, never writes, never
+    /// migrates. Fails with a <see cref="FanOutStoreException"/> when the file does not exist or is not a FanOut store.
+    /// </summary>
+    /// <param name="connectionStringOrPath">A file path (<c>fanout.db</c>) or a connection string (<c>Data Source=fanout.db</c>).</param>
+    /// <param name="busyTimeout">How long a read may wait for a lock (a checkpoint). Default: 5 seconds.</param>
+    public static SqliteRunReader OpenReadOnly(string connectionStringOrPath, TimeSpan? busyTimeout = null) =>
+        SqliteRunReader.Open(connectionStringOrPath, busyTimeout ?? TimeSpan.FromSeconds(5));
+
+    /// <summary>
+    /// Which process holds the store file's lock (a running app), or null when none does. Takes no lock and creates
+    /// nothing: a tool calls it to say why it cannot open the store for writing.
+    /// </summary>
+    /// <param name="connectionStringOrPath">A file path (<c>fanout.db</c>) or a connection string (<c>Data Source=fanout.db</c>).</param>
+    public static SqliteStoreHolder? FindHolder(string connectionStringOrPath) =>
+        DatabaseFileLock.FindHolder(SqliteRunReader.FullPath(connectionStringOrPath, out _));
+
     /// <summary>The writer's counters so far: commits, writes, steps saved, and their ratios (steps per commit).</summary>
     public SqliteStoreStatistics Statistics => writer.Statistics;
 

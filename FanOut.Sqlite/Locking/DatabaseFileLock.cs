@@ -73,6 +73,39 @@ internal sealed class DatabaseFileLock : IDisposable
         held.Dispose();
     }
 
+    /// <summary>
+    /// Whether a process holds the lock of <paramref name="databasePath"/>, and which, without taking it or creating
+    /// anything: null when the lock file is missing or free.
+    /// </summary>
+    public static SqliteStoreHolder? FindHolder(string databasePath)
+    {
+        var lockPath = databasePath + ".lock";
+        try
+        {
+            // Opening the existing file with no sharing fails exactly when a store holds it; it is closed at once.
+            using var probe = new FileStream(lockPath, FileMode.Open, FileAccess.Read, FileShare.None, 1, FileOptions.None);
+            return null;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        catch (IOException)
+        {
+            try
+            {
+                var text = File.ReadAllText(lockPath + ".owner").Split(' ');
+                return new SqliteStoreHolder(
+                    int.TryParse(text[0], System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null,
+                    text.Length >= 2 ? text[1] : null);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return new SqliteStoreHolder(null, null);
+            }
+        }
+    }
+
     private static string ReadOwner(string ownerPath)
     {
         try

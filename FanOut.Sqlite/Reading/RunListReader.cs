@@ -45,16 +45,7 @@ internal sealed class RunListReader(ReadConnection reads)
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                runs.Add(new RunSummary(
-                    reader.GetString(0),
-                    reader.GetString(1),
-                    reader.GetString(2),
-                    reader.GetString(3),
-                    (RunStatus)reader.GetInt32(4),
-                    reader.GetInt32(5),
-                    RowCodec.Time(reader.GetInt64(6)),
-                    reader.IsDBNull(7) ? null : RowCodec.Time(reader.GetInt64(7)),
-                    RowCodec.Error(reader, 8)));
+                runs.Add(Summary(reader));
             }
             return runs;
         }
@@ -63,6 +54,35 @@ internal sealed class RunListReader(ReadConnection reads)
             throw new FanOutStoreException($"SQLite store '{reads.DatabasePath}': could not list runs: {ex.Message}", ex);
         }
     }
+
+    /// <summary>One run, described as in a listing, or null when there is none with that id.</summary>
+    public async ValueTask<RunSummary?> GetAsync(string runId, CancellationToken cancellationToken)
+    {
+        using var turn = await reads.TakeTurnAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var command = reads.Connection.CreateCommand();
+            command.CommandText = Select + " AND runs.id = $run;";
+            command.Parameters.AddWithValue("$run", runId);
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? Summary(reader) : null;
+        }
+        catch (SqliteException ex)
+        {
+            throw new FanOutStoreException($"SQLite store '{reads.DatabasePath}': could not read run {runId}: {ex.Message}", ex);
+        }
+    }
+
+    private static RunSummary Summary(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        (RunStatus)reader.GetInt32(4),
+        reader.GetInt32(5),
+        RowCodec.Time(reader.GetInt64(6)),
+        reader.IsDBNull(7) ? null : RowCodec.Time(reader.GetInt64(7)),
+        RowCodec.Error(reader, 8));
 
     private static void Filter(SqliteCommand command, StringBuilder sql, string condition, string name, object? value)
     {

@@ -1,0 +1,23 @@
+using System.CommandLine;
+
+namespace FanOut.Cli.Commands;
+
+/// <summary>Options several commands share.</summary>
+internal static class CommonOptions
+{
+    public static Option<string> Store() => new("--store", "-s")
+    {
+        Description = "The store: a SQLite file path (fanout.db) or connection string (\"Data Source=fanout.db\").",
+        Required = true,
+    };
+
+    public static Option<bool> Json() => new("--json")
+    {
+        Description = "Write indented JSON instead of a table, for scripts.",
+    };
+
+    public static Argument<string> RunId() => new("runId")
+    {
+        Description = "The run id (as listed by 'fanout runs list').",
+    };
+}
