@@ -1,0 +1,23 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+// dotnet run -c Release --project benchmarks/FanOut.Benchmarks -- --filter '*'            (full runs)
+// dotnet run -c Release --project benchmarks/FanOut.Benchmarks -- --filter '*' --job short
+// dotnet run -c Release --project benchmarks/FanOut.Benchmarks -- --smoke                  (CI: every case once, in process)
+var smoke = args.Contains("--smoke");
+args = [.. args.Where(a => a != "--smoke")];
+IConfig? config = null;
+if (smoke)
+{
+    // One invocation of every benchmark, in this process: no per-benchmark project build, done in seconds. Checks
+    // that every case runs and that its setup's own assertions hold; its figures mean nothing.
+    config = DefaultConfig.Instance.AddJob(Job.Dry.WithToolchain(InProcessEmitToolchain.Instance).WithId("Smoke"));
+    if (!args.Contains("--filter"))
+    {
+        args = [.. args, "--filter", "*"];
+    }
+}
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
