@@ -6,6 +6,11 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // dotnet run -c Release --project benchmarks/FanOut.Benchmarks -- --filter '*'            (full runs)
 // dotnet run -c Release --project benchmarks/FanOut.Benchmarks -- --filter '*' --job short
 // dotnet run -c Release --project benchmarks/FanOut.Benchmarks -- --smoke                  (CI: every case once, in process)
+// dotnet run -c Release --project benchmarks/FanOut.Benchmarks -- --allocations [events]  (bytes per event, by type)
+if (args is ["--allocations", ..])
+{
+    return await FanOut.Benchmarks.AllocationProfile.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000);
+}
 var smoke = args.Contains("--smoke");
 args = [.. args.Where(a => a != "--smoke")];
 IConfig? config = null;
