@@ -1,0 +1,28 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+// dotnet run -c Release --project benchmarks/FanOut.Benchmarks -- --filter '*'            (full runs)
+// dotnet run -c Release --project benchmarks/FanOut.Benchmarks -- --filter '*' --job short
+// dotnet run -c Release --project benchmarks/FanOut.Benchmarks -- --smoke                  (CI: every case once, in process)
+// dotnet run -c Release --project benchmarks/FanOut.Benchmarks -- --allocations [events]  (bytes per event, by type)
+if (args is ["--allocations", ..])
+{
+    return await FanOut.Benchmarks.AllocationProfile.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000);
+}
+var smoke = args.Contains("--smoke");
+args = [.. args.Where(a => a != "--smoke")];
+IConfig? config = null;
+if (smoke)
+{
+    // One invocation of every benchmark, in this process: no per-benchmark project build, done in seconds. Checks
+    // that every case runs and that its setup's own assertions hold; its figures mean nothing.
+    config = DefaultConfig.Instance.AddJob(Job.Dry.WithToolchain(InProcessEmitToolchain.Instance).WithId("Smoke"));
+    if (!args.Contains("--filter"))
+    {
+        args = [.. args, "--filter", "*"];
+    }
+}
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
