@@ -68,29 +68,51 @@ internal sealed class TestStore(IFanOutStore inner) : DelegatingStore(inner)
         return claim with { Runs = runs };
     }
 
-    public override ValueTask<RunResult?> RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, CancellationToken cancellationToken)
+    public override async ValueTask<RunResult?> RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, CancellationToken cancellationToken)
     {
-        Ended();
-        return Inner.RetryAsync(runId, failures, dueAt, error, cancellationToken);
+        var ended = await Inner.RetryAsync(runId, failures, dueAt, error, cancellationToken).ConfigureAwait(false);
+        await EndedAsync(cancellationToken).ConfigureAwait(false);
+        return ended;
     }
 
-    public override ValueTask<RunResult?> ReleaseAsync(string runId, string reason, CancellationToken cancellationToken)
+    public override async ValueTask<RunResult?> ReleaseAsync(string runId, string reason, CancellationToken cancellationToken)
     {
-        Ended();
-        return Inner.ReleaseAsync(runId, reason, cancellationToken);
+        var ended = await Inner.ReleaseAsync(runId, reason, cancellationToken).ConfigureAwait(false);
+        await EndedAsync(cancellationToken).ConfigureAwait(false);
+        return ended;
     }
 
-    public override ValueTask FinishAsync(RunResult result, CancellationToken cancellationToken)
+    public override async ValueTask FinishAsync(RunResult result, CancellationToken cancellationToken)
     {
-        Ended();
-        return Inner.FinishAsync(result, cancellationToken);
+        await Inner.FinishAsync(result, cancellationToken).ConfigureAwait(false);
+        await EndedAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private void Ended()
+    private async ValueTask EndedAsync(CancellationToken cancellationToken)
     {
+        bool last;
         lock (gate)
         {
-            running--;
+            last = --running == 0;
+        }
+        if (!last)
+        {
+            return;
+        }
+        // The last running attempt ended: the host may be idle now, whether or not the worker claims again. A claim of
+        // nothing only asks the store when the next queued run is due.
+        var peek = await Inner.ClaimAsync(0, cancellationToken).ConfigureAwait(false);
+        lock (gate)
+        {
+            if (running == 0 && peek.NextDueAt is { } due)
+            {
+                idleUntil = due;
+                if (idle is { } waiter)
+                {
+                    idle = null;
+                    waiter.TrySetResult(due);
+                }
+            }
         }
     }
 
