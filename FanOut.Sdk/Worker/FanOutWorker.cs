@@ -126,9 +126,12 @@ internal sealed class FanOutWorker(
 
     private async Task RunAsync(ClaimedRun claimed)
     {
+        // A finished run frees a slot (which wakes a loop waiting for one) but adds no due work; only a run that went back
+        // to the queue may be due before whatever the loop is sleeping until.
+        var requeued = true;
         try
         {
-            await executor.ExecuteAsync(claimed, stopping.Token, abandon.Token).ConfigureAwait(false);
+            requeued = await executor.ExecuteAsync(claimed, stopping.Token, abandon.Token).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -140,7 +143,10 @@ internal sealed class FanOutWorker(
         {
             inFlight.TryRemove(claimed.Run.Id, out _);
             slots.Release();
-            signal.Set();
+            if (requeued)
+            {
+                signal.Set();
+            }
         }
     }
 

@@ -33,14 +33,15 @@ internal sealed class RunExecutor(
     /// <param name="claimed">The claimed run with its memo.</param>
     /// <param name="stopping">Cancelled when the host asks in-flight runs to stop: passed on to the function.</param>
     /// <param name="abandon">Cancelled when the host stops waiting: a function still running is left behind.</param>
-    public async Task ExecuteAsync(ClaimedRun claimed, CancellationToken stopping, CancellationToken abandon)
+    /// <returns>True when the run went back to the queue (a retry, a sleep, a release), so the worker may have new due work.</returns>
+    public async Task<bool> ExecuteAsync(ClaimedRun claimed, CancellationToken stopping, CancellationToken abandon)
     {
         var run = claimed.Run;
         var function = catalog.Find(run.FunctionId);
         if (function is null)
         {
             await FinishAsync(Unhosted(claimed), null, default).ConfigureAwait(false);
-            return;
+            return false;
         }
         var timeout = function.Timeout ?? options.DefaultTimeout;
         var retries = function.Retries ?? options.DefaultRetries;
@@ -114,13 +115,13 @@ internal sealed class RunExecutor(
                 Log.RunRetrying(logger, outcome.Exception!, run.Id, function.Id, claimed.Attempt, outcome.DueAt);
                 Count(functionTag, "retried", elapsed, activity);
                 await RequeueAsync(run.Id, outcome.Failures, outcome.DueAt, RunError.From(outcome.Exception!)).ConfigureAwait(false);
-                return;
+                return true;
             case OutcomeKind.Suspend:
                 // No thread or task is held while it sleeps: the run is a queued row, due at its wake time.
                 Log.RunSuspended(logger, run.Id, function.Id, outcome.DueAt);
                 Count(functionTag, "suspended", elapsed, activity);
                 await RequeueAsync(run.Id, outcome.Failures, outcome.DueAt, null).ConfigureAwait(false);
-                return;
+                return true;
             case OutcomeKind.Release:
                 Log.RunReleased(logger, run.Id, function.Id, outcome.Reason!);
                 Count(functionTag, "released", elapsed, activity);
@@ -128,7 +129,7 @@ internal sealed class RunExecutor(
                 {
                     waiters.Complete(ended);
                 }
-                return;
+                return true;
         }
         var result = new RunResult(run.Id, function.Id, run.Event.Id, run.Event.Name, outcome.Status)
         {
@@ -152,6 +153,7 @@ internal sealed class RunExecutor(
             }
         }
         await FinishAsync(result, activity, functionTag).ConfigureAwait(false);
+        return false;
     }
 
     private async Task<Outcome> Judge(Task<object?> attempt, StepJournal journal, CancellationToken stopping, FunctionDescriptor function, ClaimedRun claimed, int retries)
