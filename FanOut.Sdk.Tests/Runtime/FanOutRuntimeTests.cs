@@ -202,7 +202,9 @@ public sealed class FanOutRuntimeTests
         });
 
         Assert.Contains("'bad name' is not a valid event name", error.Message);
-        Assert.Empty(Signals.Notes(key + "/scopes"));
+        // Nothing of the batch reached the store: no run exists, queued, running or finished.
+        var admin = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IFanOutAdmin>(app.Services);
+        Assert.Empty(await admin.ListRunsAsync(new FanOut.Stores.RunQuery()));
     }
 
     [Fact]

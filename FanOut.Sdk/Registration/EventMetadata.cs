@@ -18,9 +18,6 @@ public static class EventMetadata<TData>
     /// <summary>Records the event name of <typeparamref name="TData"/>. Called by generated code.</summary>
     public static void Register(string eventName) => name = eventName;
 
-    /// <summary>True when <typeparamref name="TData"/> is a registered FanOut event type.</summary>
-    public static bool IsRegistered => name is not null;
-
     /// <summary>The event name.</summary>
     /// <exception cref="InvalidOperationException"><typeparamref name="TData"/> has no <see cref="EventAttribute"/>.</exception>
     public static string Name => name ?? throw NotAnEvent();

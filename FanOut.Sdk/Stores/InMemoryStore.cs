@@ -27,18 +27,6 @@ public sealed class InMemoryStore : IFanOutStore
         this.options = options ?? new InMemoryStoreOptions();
     }
 
-    /// <summary>How many finished runs are kept now.</summary>
-    public int FinishedRunCount
-    {
-        get
-        {
-            lock (gate)
-            {
-                return finished.Count;
-            }
-        }
-    }
-
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<AcceptOutcome>> AcceptAsync(IReadOnlyList<EventSubmission> batch, CancellationToken cancellationToken)
     {
@@ -264,20 +252,46 @@ public sealed class InMemoryStore : IFanOutStore
         }
     }
 
-    // All or nothing: every check that can refuse the batch happens before anything is changed.
+    // All or nothing: every check that can refuse the batch happens before anything is changed. This is on the send
+    // path, so the usual small batch is checked without allocating; only a large one gets a set.
     private void ValidateRunIds(IReadOnlyList<EventSubmission> batch)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        int total = 0;
         foreach (var submission in batch)
         {
-            foreach (var run in submission.Runs)
+            total += submission.Runs.Count;
+        }
+        HashSet<string>? seen = total > 16 ? new HashSet<string>(total, StringComparer.Ordinal) : null;
+        for (int e = 0; e < batch.Count; e++)
+        {
+            var runs = batch[e].Runs;
+            for (int r = 0; r < runs.Count; r++)
             {
-                if (!seen.Add(run.Id) || active.ContainsKey(run.Id) || finished.ContainsKey(run.Id))
+                var id = runs[r].Id;
+                bool repeated = seen is not null ? !seen.Add(id) : SeenBefore(batch, e, r, id);
+                if (repeated || active.ContainsKey(id) || finished.ContainsKey(id))
                 {
-                    throw new InvalidOperationException($"Run id {run.Id} is used twice; the batch of {batch.Count} event(s) was not stored.");
+                    throw new InvalidOperationException($"Run id {id} is used twice; the batch of {batch.Count} event(s) was not stored.");
                 }
             }
         }
+    }
+
+    private static bool SeenBefore(IReadOnlyList<EventSubmission> batch, int eventIndex, int runIndex, string id)
+    {
+        for (int e = 0; e <= eventIndex; e++)
+        {
+            var runs = batch[e].Runs;
+            var end = e == eventIndex ? runIndex : runs.Count;
+            for (int r = 0; r < end; r++)
+            {
+                if (string.Equals(runs[r].Id, id, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private long NowMs() => time.GetUtcNow().ToUnixTimeMilliseconds();
