@@ -58,6 +58,21 @@ internal sealed class FanOutClient(
         return await AcceptAsync(batch, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The store this client accepts events into (for a store's own send path, such as a send inside a database transaction).</summary>
+    internal IFanOutStore Store => store;
+
+    /// <summary>
+    /// Builds what <see cref="SendAsync{TData}"/> would hand the store — the event with one run per hosted function —
+    /// without accepting it: a store that accepts it another way (inside the caller's transaction) then reports with
+    /// <see cref="Accepted"/>.
+    /// </summary>
+    internal EventSubmission Prepare<TData>(TData data, SendOptions? sendOptions)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(data, EventMetadata<TData>.TypeInfo);
+        return Prepare(EventMetadata<TData>.Name, bytes, sendOptions, Activity.Current);
+    }
+
     public Task<RunResult> WaitForRunAsync(string runId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(runId);
@@ -103,8 +118,14 @@ internal sealed class FanOutClient(
         {
             throw new FanOutStoreException($"The store did not accept {Describe(batch)}; nothing was sent. {e.Message}", e);
         }
-        var results = new SendResult[batch.Length];
-        for (int i = 0; i < batch.Length; i++)
+        return Accepted(batch, outcomes);
+    }
+
+    /// <summary>What the sender sees once the store accepted <paramref name="batch"/>: counts, logs and wakes the worker.</summary>
+    internal SendResult[] Accepted(IReadOnlyList<EventSubmission> batch, IReadOnlyList<AcceptOutcome> outcomes)
+    {
+        var results = new SendResult[batch.Count];
+        for (int i = 0; i < batch.Count; i++)
         {
             var submission = batch[i];
             var outcome = outcomes[i];

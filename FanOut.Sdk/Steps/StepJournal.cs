@@ -130,8 +130,31 @@ internal sealed class StepJournal
     public async Task SucceedAsync(string uniqueId, int attempt, DateTimeOffset startedAt, ReadOnlyMemory<byte>? output)
     {
         var state = new StepState(uniqueId, StepStatus.Succeeded, attempt, output, null, startedAt, time.GetUtcNow());
-        await store.SaveStepAsync(RunId, state, CancellationToken.None).ConfigureAwait(false);
+        await SaveAsync(state).ConfigureAwait(false);
         Record(state);
+    }
+
+    /// <summary>Why the store refused this attempt's writes (another worker holds the run now), or null.</summary>
+    public RunLeaseLostException? LeaseLost { get; private set; }
+
+    // A store shared by many workers refuses the writes of a worker whose lease on the run was taken over: the attempt
+    // must end at once, recording nothing, and no further step may start in it.
+    private async Task SaveAsync(StepState state)
+    {
+        try
+        {
+            await store.SaveStepAsync(RunId, state, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (RunLeaseLostException lost)
+        {
+            lock (gate)
+            {
+                LeaseLost ??= lost;
+                interruption ??= new AttemptInterruptedException(
+                    $"Run {RunId}: another worker took this run over (this worker's lease expired); this attempt ends here. Do not catch this exception.");
+                throw interruption;
+            }
+        }
     }
 
     /// <summary>
@@ -149,7 +172,7 @@ internal sealed class StepJournal
         var runError = RunError.From(error);
         bool final = RetryPolicy.IsFinal(error) || attempt > retries;
         var state = new StepState(uniqueId, final ? StepStatus.Failed : StepStatus.Retrying, attempt, null, runError, startedAt, now);
-        await store.SaveStepAsync(RunId, state, CancellationToken.None).ConfigureAwait(false);
+        await SaveAsync(state).ConfigureAwait(false);
         Record(state);
         if (final)
         {
@@ -169,7 +192,7 @@ internal sealed class StepJournal
     {
         var now = time.GetUtcNow();
         var state = new StepState(uniqueId, StepStatus.Succeeded, 1, Write(uniqueId, wakeAt), null, now, now);
-        await store.SaveStepAsync(RunId, state, CancellationToken.None).ConfigureAwait(false);
+        await SaveAsync(state).ConfigureAwait(false);
         Record(state);
     }
 

@@ -125,11 +125,22 @@ internal sealed class RunExecutor(
             case OutcomeKind.Release:
                 Log.RunReleased(logger, run.Id, function.Id, outcome.Reason!);
                 Count(functionTag, "released", elapsed, activity);
-                if (await store.ReleaseAsync(run.Id, outcome.Reason!, CancellationToken.None).ConfigureAwait(false) is { } ended)
+                try
                 {
-                    waiters.Complete(ended);
+                    if (await store.ReleaseAsync(run.Id, outcome.Reason!, CancellationToken.None).ConfigureAwait(false) is { } ended)
+                    {
+                        waiters.Complete(ended);
+                    }
+                }
+                catch (RunLeaseLostException lost)
+                {
+                    Log.LeaseLost(logger, run.Id, lost.Message);
                 }
                 return true;
+            case OutcomeKind.Lost:
+                Log.LeaseLost(logger, run.Id, outcome.Reason!);
+                Count(functionTag, "lease_lost", elapsed, activity);
+                return false;
         }
         var result = new RunResult(run.Id, function.Id, run.Event.Id, run.Event.Name, outcome.Status)
         {
@@ -168,6 +179,11 @@ internal sealed class RunExecutor(
         {
             error = e;
         }
+        // The store refused a step's memo: another worker holds the run now, and this attempt records nothing more.
+        if (journal.LeaseLost is { } lost)
+        {
+            return Outcome.Lost(lost.Message);
+        }
         // A step asked for a retry: that decides, whatever the function did with the signal afterwards.
         if (journal.Interruption is { } interruption)
         {
@@ -205,10 +221,18 @@ internal sealed class RunExecutor(
 
     private async Task RequeueAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error)
     {
-        // A cancellation asked for while the attempt ran ends the run here instead of queueing it again.
-        if (await store.RetryAsync(runId, failures, dueAt, error, CancellationToken.None).ConfigureAwait(false) is { } cancelled)
+        try
         {
-            waiters.Complete(cancelled);
+            // A cancellation asked for while the attempt ran ends the run here instead of queueing it again.
+            if (await store.RetryAsync(runId, failures, dueAt, error, CancellationToken.None).ConfigureAwait(false) is { } cancelled)
+            {
+                waiters.Complete(cancelled);
+            }
+        }
+        catch (RunLeaseLostException lost)
+        {
+            // Another worker holds the run now; its attempt decides what happens next.
+            Log.LeaseLost(logger, runId, lost.Message);
         }
     }
 
@@ -239,6 +263,12 @@ internal sealed class RunExecutor(
         try
         {
             await store.FinishAsync(result, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (RunLeaseLostException lost)
+        {
+            // Another worker holds the run now: this outcome is not the run's, and no waiter may see it.
+            Log.LeaseLost(logger, result.RunId, lost.Message);
+            return;
         }
         catch (Exception e)
         {
@@ -310,6 +340,7 @@ internal sealed class RunExecutor(
         Retry,
         Suspend,
         Release,
+        Lost,
     }
 
     private readonly record struct Outcome(OutcomeKind Kind, RunStatus Status, ReadOnlyMemory<byte>? Output, Exception? Exception, int Failures, DateTimeOffset DueAt, string? Reason)
@@ -323,6 +354,8 @@ internal sealed class RunExecutor(
         public static Outcome Suspend(int failures, DateTimeOffset dueAt) => new(OutcomeKind.Suspend, RunStatus.Queued, null, null, failures, dueAt, null);
 
         public static Outcome Release(string reason) => new(OutcomeKind.Release, RunStatus.Cancelled, null, null, 0, default, reason);
+
+        public static Outcome Lost(string reason) => new(OutcomeKind.Lost, RunStatus.Cancelled, null, null, 0, default, reason);
     }
 }
 

@@ -1,0 +1,99 @@
+using System.Text.RegularExpressions;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace FanOut.PostgreSql;
+
+/// <summary>
+/// The store's database: the data source, the schema every statement is written for, the clock, and the helpers that
+/// build commands. SQL is written with <c>{s}</c> for the (quoted) schema and <c>{now}</c> for the store's now.
+/// </summary>
+internal sealed partial class PostgresDatabase : IAsyncDisposable
+{
+    public PostgresDatabase(PostgresStoreOptions options, TimeProvider time)
+    {
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            throw new ArgumentException("PostgresStoreOptions.ConnectionString is empty: give an Npgsql connection string (Host=…;Database=…;Username=…).", nameof(options));
+        }
+        if (!SchemaName().IsMatch(options.Schema))
+        {
+            throw new ArgumentException($"PostgresStoreOptions.Schema '{options.Schema}' is not a plain identifier: use lower-case letters, digits and underscores, starting with a letter or underscore.", nameof(options));
+        }
+        if (options.LeaseDuration <= TimeSpan.Zero || options.RenewalInterval <= TimeSpan.Zero || options.RenewalInterval >= options.LeaseDuration)
+        {
+            throw new ArgumentException($"PostgresStoreOptions: the lease renewal interval ({options.RenewalInterval}) must be positive and shorter than the lease ({options.LeaseDuration}).", nameof(options));
+        }
+        Options = options;
+        Time = time;
+        Schema = options.Schema;
+        Channel = options.Schema + "_work";
+        // The slim builder keeps NativeAOT output small; FanOut needs arrays (claims and renewals by id lists), and TLS
+        // and integrated security for real servers.
+        var builder = new NpgsqlSlimDataSourceBuilder(options.ConnectionString);
+        builder.EnableArrays();
+        builder.EnableTransportSecurity();
+        builder.EnableIntegratedSecurity();
+        DataSource = builder.Build();
+        Describe = $"PostgreSQL store (schema '{Schema}' on {builder.ConnectionStringBuilder.Host}:{builder.ConnectionStringBuilder.Port}/{builder.ConnectionStringBuilder.Database})";
+    }
+
+    public PostgresStoreOptions Options { get; }
+
+    public TimeProvider Time { get; }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    public string Schema { get; }
+
+    /// <summary>The NOTIFY channel that tells idle workers a run may be due.</summary>
+    public string Channel { get; }
+
+    /// <summary>Names the store in messages: schema, host, database.</summary>
+    public string Describe { get; }
+
+    /// <summary>The store's now as a parameter: null on the database clock (the SQL then reads <c>now_ms()</c>), else the engine's now.</summary>
+    public long? NowParameter => Options.Clock == PostgresClock.Database ? null : Time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public string Sql(string template) =>
+        template.Replace("{now}", "coalesce(@now, \"" + Schema + "\".now_ms())", StringComparison.Ordinal)
+                .Replace("{s}", "\"" + Schema + "\"", StringComparison.Ordinal);
+
+    /// <summary>A command on <paramref name="connection"/> with the store's now bound as <c>@now</c>.</summary>
+    public NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? transaction, string template)
+    {
+        var command = new NpgsqlCommand(Sql(template), connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.Bigint) { Value = (object?)NowParameter ?? DBNull.Value });
+        return command;
+    }
+
+    public FanOutStoreException Failure(string what, Exception inner) => new($"{Describe}: {what}: {inner.Message}", inner);
+
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,40}$")]
+    private static partial Regex SchemaName();
+}
+
+/// <summary>Typed parameters: a null must still say its type, or PostgreSQL cannot tell what <c>@x</c> is.</summary>
+internal static class CommandParameters
+{
+    public static NpgsqlCommand With(this NpgsqlCommand command, string name, string? value) => Add(command, name, NpgsqlDbType.Text, value);
+
+    public static NpgsqlCommand With(this NpgsqlCommand command, string name, long? value) => Add(command, name, NpgsqlDbType.Bigint, value);
+
+    public static NpgsqlCommand With(this NpgsqlCommand command, string name, int? value) => Add(command, name, NpgsqlDbType.Integer, value);
+
+    public static NpgsqlCommand With(this NpgsqlCommand command, string name, ReadOnlyMemory<byte>? value) =>
+        Add(command, name, NpgsqlDbType.Bytea, value is { } bytes ? bytes.ToArray() : null);
+
+    public static NpgsqlCommand With(this NpgsqlCommand command, string name, string[]? value) => Add(command, name, NpgsqlDbType.Array | NpgsqlDbType.Text, value);
+
+    public static NpgsqlCommand With(this NpgsqlCommand command, string name, long[] value) => Add(command, name, NpgsqlDbType.Array | NpgsqlDbType.Bigint, value);
+
+    private static NpgsqlCommand Add(NpgsqlCommand command, string name, NpgsqlDbType type, object? value)
+    {
+        command.Parameters.Add(new NpgsqlParameter(name, type) { Value = value ?? DBNull.Value });
+        return command;
+    }
+}

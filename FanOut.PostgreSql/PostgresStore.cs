@@ -1,0 +1,474 @@
+using FanOut.PostgreSql.Leases;
+using FanOut.PostgreSql.Reading;
+using FanOut.PostgreSql.Schema;
+using FanOut.PostgreSql.Signals;
+using FanOut.PostgreSql.Writing;
+using FanOut.Stores;
+using Npgsql;
+
+namespace FanOut.PostgreSql;
+
+/// <summary>
+/// A store in a PostgreSQL database that many nodes share: any node accepts events, and the worker of every node claims
+/// due runs, so runs spread over the nodes; a node that dies or stalls loses its runs to the others when their leases
+/// expire, and its late writes are refused.
+/// </summary>
+/// <remarks>
+/// <para>The schema (<see cref="PostgresStoreOptions.Schema"/>) is created and migrated on first use, under an advisory
+/// lock, so nodes starting at once do not trip over each other.</para>
+/// <para>A claim takes due runs with <c>FOR UPDATE SKIP LOCKED</c> and gives each a lease on the database's clock and a
+/// new lease epoch. This store remembers the epoch of each run it holds and renews their leases in the background; every
+/// write of a run's attempt (a step's memo, a retry, a release, the end) is applied only if the run still has that epoch.
+/// A refused write throws <see cref="RunLeaseLostException"/>, and the engine ends the attempt without recording
+/// anything.</para>
+/// <para>Idle workers are woken by <c>NOTIFY</c> (a dedicated listening connection), with polling as the fallback.</para>
+/// </remarks>
+public sealed class PostgresStore : IFanOutStore, IAsyncDisposable
+{
+    private readonly PostgresDatabase db;
+    private readonly LeaseKeeper leases;
+    private readonly string[]? functions;
+    private readonly CancellationTokenSource closing = new();
+    private readonly Lock readyGate = new();
+    private Task? ready;
+    private WorkListener? listener;
+    private Task pruning = Task.CompletedTask;
+    private int disposed;
+
+    /// <summary>Creates the store. Nothing is opened until first use, when the schema is brought up to date.</summary>
+    /// <param name="options">The database and settings.</param>
+    /// <param name="timeProvider">The engine's clock: due times it computes are relative to it. Default: the system clock.</param>
+    public PostgresStore(PostgresStoreOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        db = new PostgresDatabase(options, timeProvider ?? TimeProvider.System);
+        leases = new LeaseKeeper(db);
+        functions = options.FunctionIds is { } ids ? [.. ids] : null;
+    }
+
+    /// <summary>Called when NOTIFY says runs may be due (set by <c>UsePostgres</c> to wake the local worker).</summary>
+    internal Action? WakeWorker { get; set; }
+
+    /// <summary>The store's settings.</summary>
+    public PostgresStoreOptions Options => db.Options;
+
+    /// <summary>How many claimed runs this store holds now (their leases are being renewed).</summary>
+    public int HeldRuns => leases.Count;
+
+    /// <summary>Whether the NOTIFY listener is connected (false before the first claim, or while it reconnects).</summary>
+    public bool ListenerConnected => listener?.Connected ?? false;
+
+    /// <summary>How many leases the renewal loop found taken over by another node since the store opened.</summary>
+    public long LostLeases => leases.LostLeases;
+
+    /// <summary>Creates or migrates the schema now (it is otherwise done on first use). Safe on many nodes at once.</summary>
+    public Task MigrateAsync(CancellationToken cancellationToken = default) => EnsureReadyAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<AcceptOutcome>> AcceptAsync(IReadOnlyList<EventSubmission> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var outcomes = await Accepting.AcceptAsync(db, connection, transaction, batch, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return outcomes;
+        }
+        catch (NpgsqlException ex)
+        {
+            throw db.Failure($"could not accept {batch.Count} event(s)", ex);
+        }
+    }
+
+    /// <summary>
+    /// Accepts a batch inside the caller's open transaction: the events and runs exist if and only if that transaction
+    /// commits (and NOTIFY wakes workers only then). Used by the transactional <c>SendAsync</c>.
+    /// </summary>
+    internal async Task<IReadOnlyList<AcceptOutcome>> AcceptAsync(IReadOnlyList<EventSubmission> batch, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        var connection = transaction.Connection
+            ?? throw new InvalidOperationException("The transaction has completed (its connection is gone); send inside an open transaction.");
+        return await Accepting.AcceptAsync(db, connection, transaction, batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ClaimResult> ClaimAsync(int max, CancellationToken cancellationToken)
+    {
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        if (!db.Options.ClaimRuns)
+        {
+            return new ClaimResult([], null);
+        }
+        if (WakeWorker is { } wake && db.Options.ListenForWork && listener is null)
+        {
+            lock (readyGate)
+            {
+                listener ??= new WorkListener(db, wake);
+            }
+            listener.Start();
+        }
+        ClaimResult result;
+        List<(string RunId, long Epoch)> epochs;
+        try
+        {
+            await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            (result, epochs) = await Claiming.ClaimAsync(db, connection, transaction, max, functions, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw db.Failure("could not claim runs", ex);
+        }
+        foreach (var (runId, epoch) in epochs)
+        {
+            leases.Hold(runId, epoch);
+        }
+        // Polling, as the fallback for lost notifications and for other nodes' expired leases.
+        if (db.Options.PollInterval != Timeout.InfiniteTimeSpan)
+        {
+            var poll = db.Time.GetUtcNow() + db.Options.PollInterval;
+            if (result.NextDueAt is null || result.NextDueAt > poll)
+            {
+                result = result with { NextDueAt = poll };
+            }
+        }
+        return result;
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="RunLeaseLostException">Another node has taken the run over since this store claimed it.</exception>
+    public async ValueTask SaveStepAsync(string runId, StepState step, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        var epoch = Epoch(runId);
+        bool saved;
+        try
+        {
+            await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            saved = await RunEnds.SaveStepAsync(db, connection, runId, epoch, step, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw db.Failure($"could not save step '{step.Id}' of run {runId}", ex);
+        }
+        if (!saved)
+        {
+            leases.Drop(runId);
+            throw Lost(runId, epoch, $"step '{step.Id}' was not saved");
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<RunResult?> RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, CancellationToken cancellationToken)
+    {
+        var epoch = Epoch(runId);
+        var delay = (long)(dueAt - db.Time.GetUtcNow()).TotalMilliseconds;
+        if (db.Options.Clock == PostgresClock.TimeProvider)
+        {
+            // Exact: the due time as given, not now plus a delay rounded to the millisecond.
+            delay = dueAt.ToUnixTimeMilliseconds() - db.NowParameter!.Value;
+        }
+        return await EndAttemptAsync(runId, epoch, "queue it again",
+            (connection, transaction, ct) => RunEnds.RetryAsync(db, connection, transaction, runId, epoch, failures, delay, error, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The run is queued again, due now, and any node may resume it; a run asked to cancel ends cancelled instead.</remarks>
+    public async ValueTask<RunResult?> ReleaseAsync(string runId, string reason, CancellationToken cancellationToken)
+    {
+        var epoch = Epoch(runId);
+        return await EndAttemptAsync(runId, epoch, "release it",
+            (connection, transaction, ct) => RunEnds.ReleaseAsync(db, connection, transaction, runId, epoch, reason, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask FinishAsync(RunResult result, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var epoch = Epoch(result.RunId);
+        try
+        {
+            await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            if (!await RunEnds.RecordAsync(db, connection, transaction, result, epoch, cancellationToken).ConfigureAwait(false))
+            {
+                throw Lost(result.RunId, epoch, $"its outcome ({result.Status}) was not recorded");
+            }
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw db.Failure($"could not record the outcome of run {result.RunId}", ex);
+        }
+        finally
+        {
+            leases.Drop(result.RunId);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<RunResult?> GetResultAsync(string runId, CancellationToken cancellationToken) => GetResultCoreAsync(runId, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Only runs whose lease has expired are queued again — never those another live node holds and renews — except a run
+    /// asked to cancel, which ends cancelled. Counts only the runs queued again.
+    /// </remarks>
+    public async ValueTask<int> RecoverAsync(CancellationToken cancellationToken)
+    {
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        if (!db.Options.ClaimRuns)
+        {
+            return 0;
+        }
+        const int batch = 1000;
+        int total = 0;
+        try
+        {
+            while (true)
+            {
+                await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                var requeued = await Claiming.TakeBackExpiredAsync(db, connection, transaction, batch, cancellationToken).ConfigureAwait(false);
+                if (requeued > 0)
+                {
+                    await RunEnds.NotifyAsync(db, connection, transaction, cancellationToken).ConfigureAwait(false);
+                }
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                total += requeued;
+                if (requeued < batch)
+                {
+                    return total;
+                }
+            }
+        }
+        catch (NpgsqlException ex)
+        {
+            throw db.Failure("could not recover runs whose lease expired", ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<CancelResult> CancelAsync(string runId, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentNullException.ThrowIfNull(reason);
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            CancelResult outcome;
+            switch (await RunEnds.StateAsync(db, connection, transaction, runId, cancellationToken).ConfigureAwait(false))
+            {
+                case null:
+                    return new CancelResult(CancelOutcome.NotFound, null);
+                case { Status: RunStatus.Queued }:
+                    outcome = new CancelResult(CancelOutcome.Cancelled, await RunEnds.EndCancelledAsync(db, connection, transaction, runId, reason, cancellationToken).ConfigureAwait(false));
+                    break;
+                case { Status: RunStatus.Running }:
+                    // The first request's reason stands.
+                    await using (var request = db.Command(connection, transaction, "UPDATE {s}.runs SET cancel_reason = coalesce(cancel_reason, @reason) WHERE id = @id;")
+                        .With("id", runId).With("reason", reason))
+                    {
+                        await request.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    outcome = new CancelResult(CancelOutcome.Requested, null);
+                    break;
+                default:
+                    return new CancelResult(CancelOutcome.AlreadyFinished, null);
+            }
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return outcome;
+        }
+        catch (NpgsqlException ex)
+        {
+            throw db.Failure($"could not cancel run {runId}", ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<RunSummary>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        return await Reads.ListAsync(db, query, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Runs are removed in passes of a bounded size, each its own transaction, until one pass finds fewer.</remarks>
+    public async ValueTask<int> PruneAsync(CancellationToken cancellationToken)
+    {
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        int total = 0, removed;
+        try
+        {
+            do
+            {
+                removed = await Pruning.PassAsync(db, cancellationToken).ConfigureAwait(false);
+                total += removed;
+            }
+            while (removed == Pruning.BatchSize);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw db.Failure("could not prune", ex);
+        }
+        return total;
+    }
+
+    /// <summary>Answers whether the database is reachable and the schema current, within <paramref name="cancellationToken"/>; throws otherwise.</summary>
+    internal async Task PingAsync(CancellationToken cancellationToken)
+    {
+        var version = await PostgresSchema.VersionAsync(db, cancellationToken).ConfigureAwait(false);
+        if (version != PostgresSchema.CurrentVersion)
+        {
+            throw new FanOutStoreException($"{db.Describe}: the schema is at version {version}, this node needs {PostgresSchema.CurrentVersion}.");
+        }
+    }
+
+    /// <summary>The lease keeper's view, for the health check: the last renewal and its failure.</summary>
+    internal (DateTimeOffset? LastRenewal, Exception? LastFailure) Renewals => (leases.LastRenewal, leases.LastFailure);
+
+    /// <summary>Test hook: behaves as a stalled or killed node — stops renewing leases and listening — without touching the database.</summary>
+    internal async Task AbandonAsync()
+    {
+        await leases.StopAsync().ConfigureAwait(false);
+        if (listener is not null)
+        {
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Test hook: renews the held leases now.</summary>
+    internal Task<int> RenewLeasesAsync(CancellationToken cancellationToken) => leases.RenewAsync(cancellationToken);
+
+    internal PostgresDatabase Database => db;
+
+    /// <summary>Stops renewing leases and listening, and closes the connections. Held runs are taken over by other nodes when their leases expire.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+        await closing.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await pruning.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await leases.DisposeAsync().ConfigureAwait(false);
+        if (listener is not null)
+        {
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+        await db.DisposeAsync().ConfigureAwait(false);
+        closing.Dispose();
+    }
+
+    private async ValueTask<RunResult?> GetResultCoreAsync(string runId, CancellationToken cancellationToken)
+    {
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        return await Reads.ResultAsync(db, runId, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<RunResult?> EndAttemptAsync(
+        string runId, long epoch, string what, Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<bool>> end, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            RunResult? ended = null;
+            if (!await end(connection, transaction, cancellationToken).ConfigureAwait(false))
+            {
+                // Not changed: a cancel request is pending (the run ends cancelled instead), or the run is not this epoch's.
+                var state = await RunEnds.StateAsync(db, connection, transaction, runId, cancellationToken).ConfigureAwait(false);
+                if (state is { Status: RunStatus.Running, CancelReason: { } reason } && state.Value.Epoch == epoch)
+                {
+                    ended = await RunEnds.EndCancelledAsync(db, connection, transaction, runId, reason, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    throw Lost(runId, epoch, $"this node could not {what}");
+                }
+            }
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return ended;
+        }
+        catch (NpgsqlException ex)
+        {
+            throw db.Failure($"could not {what} (run {runId})", ex);
+        }
+        finally
+        {
+            leases.Drop(runId);
+        }
+    }
+
+    private long Epoch(string runId) =>
+        leases.TryGetEpoch(runId, out var epoch)
+            ? epoch
+            : throw new InvalidOperationException($"Run {runId} is not running under this {db.Describe}; it was never claimed by this node, or its attempt has ended.");
+
+    private RunLeaseLostException Lost(string runId, long epoch, string what) =>
+        new(runId, $"Run {runId}: {what}: this node's lease (epoch {epoch}) is no longer the run's in the {db.Describe} — another node took it over after the lease expired, or the run ended.");
+
+    private Task EnsureReadyAsync(CancellationToken cancellationToken)
+    {
+        var task = ready;
+        if (task is { IsCompletedSuccessfully: true })
+        {
+            return Task.CompletedTask;
+        }
+        lock (readyGate)
+        {
+            if (ready is null || ready.IsFaulted || ready.IsCanceled)
+            {
+                ready = OpenAsync();
+            }
+            task = ready;
+        }
+        return task.WaitAsync(cancellationToken);
+    }
+
+    private async Task OpenAsync()
+    {
+        try
+        {
+            await PostgresSchema.MigrateAsync(db, closing.Token).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw db.Failure("could not open (create or migrate the schema)", ex);
+        }
+        if (db.Options.PruneInterval > TimeSpan.Zero && db.Options.PruneInterval != Timeout.InfiniteTimeSpan)
+        {
+            pruning = PruneLoopAsync(closing.Token);
+        }
+    }
+
+    private async Task PruneLoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(db.Options.PruneInterval, db.Time, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await PruneAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (FanOutStoreException)
+            {
+                // Unreachable for now: the next pass tries again.
+            }
+        }
+    }
+}

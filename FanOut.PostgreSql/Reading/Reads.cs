@@ -1,0 +1,117 @@
+using System.Text;
+using FanOut.PostgreSql.Rows;
+using FanOut.Stores;
+using Npgsql;
+
+namespace FanOut.PostgreSql.Reading;
+
+/// <summary>Reads results and listings; each on a pooled connection of its own, never waiting for writes.</summary>
+internal static class Reads
+{
+    private const string LoadResult = """
+        SELECT function_id, event_id, event_name, status, output, error_type, error_message, error_stack,
+               attempts, started_at, finished_at, steps
+        FROM {s}.results WHERE run_id = @run;
+        """;
+
+    private const string List = """
+        SELECT runs.id, runs.function_id, runs.event_id, events.name, runs.status,
+               coalesce(results.attempts, runs.attempt), runs.accepted_at, coalesce(results.finished_at, runs.finished_at),
+               CASE WHEN results.run_id IS NULL THEN runs.error_type ELSE results.error_type END,
+               CASE WHEN results.run_id IS NULL THEN runs.error_message ELSE results.error_message END,
+               results.error_stack
+        FROM {s}.runs
+        JOIN {s}.events ON events.id = runs.event_id
+        LEFT JOIN {s}.results ON results.run_id = runs.id
+        WHERE true
+        """;
+
+    public static async ValueTask<RunResult?> ResultAsync(PostgresDatabase db, string runId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = db.Command(connection, null, LoadResult).With("run", runId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+            return new RunResult(runId, reader.GetString(0), reader.GetString(1), reader.GetString(2), (RunStatus)reader.GetInt16(3))
+            {
+                Output = RowCodec.Memory(reader, 4),
+                Error = RowCodec.Error(reader, 5),
+                Attempts = reader.GetInt32(8),
+                StartedAt = RowCodec.Time(reader.GetInt64(9)),
+                FinishedAt = RowCodec.Time(reader.GetInt64(10)),
+                Steps = RowCodec.ResultSteps(reader.GetFieldValue<byte[]>(11)),
+            };
+        }
+        catch (NpgsqlException ex)
+        {
+            throw db.Failure($"could not read the result of run {runId}", ex);
+        }
+    }
+
+    public static async ValueTask<IReadOnlyList<RunSummary>> ListAsync(PostgresDatabase db, RunQuery query, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            // Only the given filters are in the text, so the planner can use the listing indexes for them.
+            var sql = new StringBuilder(List);
+            var command = db.Command(connection, null, "");
+            if (query.FunctionId is { } function)
+            {
+                sql.Append(" AND runs.function_id = @function");
+                command.With("function", function);
+            }
+            if (query.EventName is { } name)
+            {
+                sql.Append(" AND events.name = @event_name");
+                command.With("event_name", name);
+            }
+            if (query.Status is { } status)
+            {
+                sql.Append(" AND runs.status = @status");
+                command.With("status", (int)status);
+            }
+            if (query.Since is { } since)
+            {
+                sql.Append(" AND runs.accepted_at >= @since");
+                command.With("since", RowCodec.Ms(since));
+            }
+            if (query.Until is { } until)
+            {
+                sql.Append(" AND runs.accepted_at < @until");
+                command.With("until", RowCodec.Ms(until));
+            }
+            sql.Append(" ORDER BY runs.accepted_at DESC, runs.id DESC LIMIT @limit;");
+            command.With("limit", Math.Max(0, query.Limit));
+            command.CommandText = db.Sql(sql.ToString());
+            await using (command)
+            {
+                var runs = new List<RunSummary>();
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    runs.Add(new RunSummary(
+                        reader.GetString(0),
+                        reader.GetString(1),
+                        reader.GetString(2),
+                        reader.GetString(3),
+                        (RunStatus)reader.GetInt16(4),
+                        reader.GetInt32(5),
+                        RowCodec.Time(reader.GetInt64(6)),
+                        RowCodec.Long(reader, 7) is { } finished ? RowCodec.Time(finished) : null,
+                        RowCodec.Error(reader, 8)));
+                }
+                return runs;
+            }
+        }
+        catch (NpgsqlException ex)
+        {
+            throw db.Failure("could not list runs", ex);
+        }
+    }
+}
