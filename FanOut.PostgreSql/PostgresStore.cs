@@ -158,7 +158,7 @@ public sealed class PostgresStore : IFanOutStore, IAsyncDisposable
         }
         if (!saved)
         {
-            leases.Drop(runId);
+            leases.MarkLost(runId);
             throw Lost(runId, epoch, $"step '{step.Id}' was not saved");
         }
     }

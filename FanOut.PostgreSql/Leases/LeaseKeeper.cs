@@ -18,6 +18,10 @@ internal sealed class LeaseKeeper(PostgresDatabase db) : IAsyncDisposable
         """;
 
     private readonly ConcurrentDictionary<string, long> held = new(StringComparer.Ordinal);
+
+    // Runs whose lease renewal found them taken over: no longer renewed, but still known until their attempt ends, so
+    // that its writes are refused as lost rather than as never claimed.
+    private readonly ConcurrentDictionary<string, long> lostRuns = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource stop = new();
     private Task loop = Task.CompletedTask;
     private int started;
@@ -44,9 +48,23 @@ internal sealed class LeaseKeeper(PostgresDatabase db) : IAsyncDisposable
         }
     }
 
-    public bool TryGetEpoch(string runId, out long epoch) => held.TryGetValue(runId, out epoch);
+    public bool TryGetEpoch(string runId, out long epoch) => held.TryGetValue(runId, out epoch) || lostRuns.TryGetValue(runId, out epoch);
 
-    public void Drop(string runId) => held.TryRemove(runId, out _);
+    /// <summary>Stops renewing the run's lease (taken over) but keeps its epoch until the attempt ends.</summary>
+    public void MarkLost(string runId)
+    {
+        if (held.TryRemove(runId, out var epoch))
+        {
+            lostRuns[runId] = epoch;
+        }
+    }
+
+    /// <summary>Forgets the run: its attempt ended.</summary>
+    public void Drop(string runId)
+    {
+        held.TryRemove(runId, out _);
+        lostRuns.TryRemove(runId, out _);
+    }
 
     /// <summary>Test hook: stops renewing, as a stalled process would.</summary>
     public async Task StopAsync()
@@ -100,6 +118,7 @@ internal sealed class LeaseKeeper(PostgresDatabase db) : IAsyncDisposable
             if (!renewed.Contains(id) && held.TryGetValue(id, out var now) && now == epoch)
             {
                 Interlocked.Increment(ref lost);
+                MarkLost(id);
             }
         }
         LastRenewal = DateTimeOffset.UtcNow;
