@@ -115,10 +115,14 @@ public sealed class PostgresStore : IFanOutStore, IAsyncDisposable
         List<(string RunId, long Epoch)> epochs;
         try
         {
-            await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            (result, epochs) = await Claiming.ClaimAsync(db, connection, transaction, max, functions, cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            (result, epochs) = await OnceMoreIfTheConnectionBrokeAsync(async ct =>
+            {
+                await using var connection = await db.DataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+                await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+                var claimed = await Claiming.ClaimAsync(db, connection, transaction, max, functions, ct).ConfigureAwait(false);
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+                return claimed;
+            }, cancellationToken).ConfigureAwait(false);
         }
         catch (NpgsqlException ex)
         {
@@ -149,8 +153,12 @@ public sealed class PostgresStore : IFanOutStore, IAsyncDisposable
         bool saved;
         try
         {
-            await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            saved = await RunEnds.SaveStepAsync(db, connection, runId, epoch, step, cancellationToken).ConfigureAwait(false);
+            // Idempotent: a save whose commit was lost with the connection is a no-op the second time.
+            saved = await OnceMoreIfTheConnectionBrokeAsync(async ct =>
+            {
+                await using var connection = await db.DataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+                return await RunEnds.SaveStepAsync(db, connection, runId, epoch, step, ct).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
         }
         catch (NpgsqlException ex)
         {
@@ -377,8 +385,28 @@ public sealed class PostgresStore : IFanOutStore, IAsyncDisposable
     private async ValueTask<RunResult?> GetResultCoreAsync(string runId, CancellationToken cancellationToken)
     {
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        return await Reads.ResultAsync(db, runId, cancellationToken).ConfigureAwait(false);
+        return await OnceMoreIfTheConnectionBrokeAsync(ct => Reads.ResultAsync(db, runId, ct).AsTask(), cancellationToken).ConfigureAwait(false);
     }
+
+    // After a server restart or a network cut, every idle pooled connection is broken, and the first use of each fails.
+    // Operations that are safe to repeat (claims, step memos, reads) clear the pool and try once more on a new connection;
+    // the others fail, and the engine's own handling applies (the claim loop retries, an unrecorded end lets the lease expire).
+    private async Task<T> OnceMoreIfTheConnectionBrokeAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await operation(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (BrokenConnection(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            db.DataSource.Clear();
+            return await operation(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static bool BrokenConnection(Exception ex) =>
+        (ex as NpgsqlException ?? ex.InnerException as NpgsqlException) is { } npgsql
+        && (npgsql is not PostgresException postgres || postgres.SqlState.StartsWith("57P", StringComparison.Ordinal) || postgres.SqlState.StartsWith("08", StringComparison.Ordinal));
 
     private async Task<RunResult?> EndAttemptAsync(
         string runId, long epoch, string what, Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<bool>> end, CancellationToken cancellationToken)

@@ -8,9 +8,14 @@
 //                         The sending keeps pace with the work (at most 8 events ahead of the steps done), so a kill
 //                         during the work also falls during the sending.
 //   resume <run-ids-file> waits until every run listed in the file (one id a line) has finished; prints "finished".
+//   work <ignored>        a worker node only: runs what it claims until it is killed (the PostgreSQL process tests).
 //   credits               a step starts only with a credit read from stdin ("go <n>").
 //
-// Usage: FanOut.CrashHost <db> <executions-log> <steps-per-run> (send <events> | resume <run-ids-file>) [credits]
+// <db> is a SQLite file, or "postgres:<schema>" for the PostgreSQL store (FanOut.Sdk.Tests/Stores/Postgres/
+// PostgresProcessTests.cs): the connection string is in FANOUT_CRASH_PG_CONNECTION and the lease, in milliseconds, in
+// FANOUT_CRASH_PG_LEASE_MS; several such processes share one schema, each a node.
+//
+// Usage: FanOut.CrashHost <db> <executions-log> <steps-per-run> (send <events> | resume <run-ids-file> | work 0) [credits]
 using System.Globalization;
 using FanOut;
 using FanOut.CrashHost;
@@ -20,9 +25,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-if (args.Length < 5 || args[3] is not ("send" or "resume"))
+if (args.Length < 5 || args[3] is not ("send" or "resume" or "work"))
 {
-    Console.Error.WriteLine("usage: FanOut.CrashHost <db> <executions-log> <steps-per-run> (send <events> | resume <run-ids-file>) [credits]");
+    Console.Error.WriteLine("usage: FanOut.CrashHost <db> <executions-log> <steps-per-run> (send <events> | resume <run-ids-file> | work 0) [credits]");
     return 2;
 }
 var (databasePath, executionsLog, mode, modeArgument) = (args[0], args[1], args[3], args[4]);
@@ -38,11 +43,27 @@ builder.Logging.ClearProviders();
 builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddSingleton(evidence);
-builder.Services.AddFanOut(o =>
+var fanOutBuilder = builder.Services.AddFanOut(o =>
 {
     o.MaxConcurrentRuns = 16; // several runs at once, so several steps are in flight when the process is killed
     o.ShutdownGracePeriod = TimeSpan.FromSeconds(5);
-}).UseSqlite(databasePath);
+});
+if (databasePath.StartsWith("postgres:", StringComparison.Ordinal))
+{
+    var lease = TimeSpan.FromMilliseconds(int.Parse(Environment.GetEnvironmentVariable("FANOUT_CRASH_PG_LEASE_MS") ?? "30000", CultureInfo.InvariantCulture));
+    fanOutBuilder.UsePostgres(Environment.GetEnvironmentVariable("FANOUT_CRASH_PG_CONNECTION")!, o =>
+    {
+        o.Schema = databasePath["postgres:".Length..];
+        o.LeaseDuration = lease;
+        o.LeaseRenewalInterval = lease / 4;
+        o.PollInterval = TimeSpan.FromMilliseconds(250);
+        o.NodeName = $"node-{Environment.ProcessId}";
+    });
+}
+else
+{
+    fanOutBuilder.UseSqlite(databasePath);
+}
 
 using var host = builder.Build();
 await host.StartAsync(); // the worker recovers what a killed process left running, then claims due runs
@@ -67,9 +88,14 @@ if (mode == "send")
         stepsSent.Add((stepsSent.Count == 0 ? 0 : stepsSent[^1]) + (long)sent.Runs.Count * stepsPerRun);
     }
 }
-else
+else if (mode == "resume")
 {
     runIds.AddRange(File.ReadAllLines(modeArgument).Where(line => line.Length > 0));
+}
+else
+{
+    evidence.Say("working");
+    await Task.Delay(Timeout.Infinite); // a worker node runs until it is killed
 }
 
 var failed = 0;

@@ -78,8 +78,11 @@ public sealed class PostgresServer : IAsyncLifetime
     }
 
     /// <summary>Restarts the server (pg_ctl restart, fast shutdown): every open connection is cut.</summary>
-    public Task RestartAsync() =>
-        RunPostgresAsync(Environment.UserName == "root", "pg_ctl", ["restart", "-D", Path.Combine(directory!, "data"), "-m", "fast", "-w", "-t", "60"]);
+    public async Task RestartAsync()
+    {
+        await RunPostgresAsync(Environment.UserName == "root", "pg_ctl", ["restart", "-D", Path.Combine(directory!, "data"), "-m", "fast", "-w", "-t", "60"]);
+        NpgsqlConnection.ClearAllPools(); // this process's own helpers open connections again
+    }
 
     /// <summary>A schema name no other test uses.</summary>
     public static string NewSchema() => "t_" + Guid.NewGuid().ToString("N");
