@@ -87,7 +87,7 @@ public sealed partial class InMemoryStore
                     outcomes[i] = new ReplayOutcome(replay.RunId, null, $"run {replay.RunId} has not finished; only finished runs are replayed");
                     continue;
                 }
-                if (!finished.TryGetValue(replay.RunId, out var done) || !finishedRuns.TryGetValue(replay.RunId, out var original))
+                if (!finished.ContainsKey(replay.RunId) || !finishedRuns.TryGetValue(replay.RunId, out var original))
                 {
                     outcomes[i] = new ReplayOutcome(replay.RunId, null, $"run {replay.RunId} is unknown, or was pruned after its retention");
                     continue;
@@ -104,11 +104,11 @@ public sealed partial class InMemoryStore
                 var entry = AddRunLocked(record, now, triggerSeq: 0);
                 if (replay.KeepSucceededSteps)
                 {
-                    foreach (var step in done.Result.Steps)
+                    foreach (var step in original.Steps)
                     {
                         if (step.Status == StepStatus.Succeeded)
                         {
-                            entry.Steps[step.Id] = new StepState(step.Id, step.Status, step.Attempts, step.Output, null, step.StartedAt, step.FinishedAt ?? step.StartedAt);
+                            entry.Steps[step.Id] = step;
                         }
                     }
                 }
@@ -241,7 +241,7 @@ public sealed partial class InMemoryStore
             UnregisterLocked(listener);
             var at = DateTimeOffset.FromUnixTimeMilliseconds(now);
             entry.Steps[listener.StepId!] = listener.Kind == ListenerKind.Invoke
-                ? InvokeWait.Expired(listener.StepId!, listener.ChildRunId!, DateTimeOffset.FromUnixTimeMilliseconds(Math.Min(listener.ExpiresMs, Ms(DateTimeOffset.MaxValue))), at)
+                ? InvokeWait.Expired(listener.StepId!, listener.ChildRunId!, DateTimeOffset.FromUnixTimeMilliseconds(listener.ExpiresMs), at)
                 : new StepState(listener.StepId!, StepStatus.Succeeded, 1, null, null, at, at);
         }
     }
@@ -373,7 +373,7 @@ public sealed partial class InMemoryStore
         return new StepState(stepId, StepStatus.Succeeded, 1, StoredEventJson.Serialize(evt), null, at, at);
     }
 
-    private static long Ms(DateTimeOffset time) => time == DateTimeOffset.MaxValue ? long.MaxValue : time.ToUnixTimeMilliseconds();
+    private static long Ms(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
 
     private sealed record HistoryEvent(long Seq, long AcceptedMs, StoredEvent Event);
 

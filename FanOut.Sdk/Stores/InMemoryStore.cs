@@ -15,7 +15,7 @@ public sealed partial class InMemoryStore : IFanOutStore
     private readonly PriorityQueue<ActiveRun, (long DueMs, long Sequence)> due = new();
     private readonly Dictionary<string, (RunResult Result, long FinishedMs)> finished = new(StringComparer.Ordinal);
     // The accept time and record of each finished run kept in `finished` (listing, replay).
-    private readonly Dictionary<string, (DateTimeOffset AcceptedAt, RunRecord Record)> finishedRuns = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTimeOffset AcceptedAt, RunRecord Record, StepState[] Steps)> finishedRuns = new(StringComparer.Ordinal);
     private readonly TimeProvider time;
     private readonly InMemoryStoreOptions options;
     private long sequence;
@@ -309,7 +309,7 @@ public sealed partial class InMemoryStore : IFanOutStore
         if (active.Remove(result.RunId, out var entry))
         {
             entry.Status = result.Status;
-            finishedRuns[result.RunId] = (entry.AcceptedAt, entry.Run);
+            finishedRuns[result.RunId] = (entry.AcceptedAt, entry.Run, [.. entry.Steps.Values]);
             DropListenersLocked(entry);
             resumed = ResumeInvokerLocked(result);
         }

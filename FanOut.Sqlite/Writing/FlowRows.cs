@@ -91,7 +91,7 @@ internal static class FlowRows
             {
                 continue; // the trigger has no value there: no event can match it
             }
-            InsertWaitRow(context, run.Id, "cancel-on:" + i, CancelKind, trigger.EventName, trigger.Match, value, null, long.MaxValue);
+            InsertWaitRow(context, run.Id, "cancel-on:" + i, CancelKind, trigger.EventName, trigger.Match, value, null, Ms(DateTimeOffset.MaxValue));
         }
     }
 
@@ -244,7 +244,7 @@ internal static class FlowRows
         };
     }
 
-    public static long Ms(DateTimeOffset time) => time == DateTimeOffset.MaxValue ? long.MaxValue : RowCodec.Ms(time);
+    public static long Ms(DateTimeOffset time) => RowCodec.Ms(time);
 
     private static void Insert(WriteContext context, string kind, string id, int batchCount, SqliteCommand command)
     {
