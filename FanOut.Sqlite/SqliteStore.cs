@@ -144,10 +144,24 @@ public sealed class SqliteStore : IFanOutStore, IAsyncDisposable, IDisposable
         new(writer.Enqueue(new ReleaseWrite(runId, reason, cancellationToken)));
 
     /// <inheritdoc />
-    public ValueTask FinishAsync(RunResult result, CancellationToken cancellationToken)
+    public ValueTask<bool> FinishAsync(RunResult result, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(result);
         return new(writer.Enqueue(new FinishWrite(result, cancellationToken)));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<SuspendResult> SuspendAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, IReadOnlyList<RunWait> waits, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(waits);
+        return new(writer.Enqueue(new SuspendWrite(runId, failures, dueAt, error, waits, cancellationToken)));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<ReplayOutcome>> ReplayAsync(IReadOnlyList<ReplayRequest> replays, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(replays);
+        return new(writer.Enqueue(new ReplayWrite(replays, cancellationToken)));
     }
 
     /// <inheritdoc />

@@ -82,10 +82,18 @@ internal sealed class TestStore(IFanOutStore inner) : DelegatingStore(inner)
         return ended;
     }
 
-    public override async ValueTask FinishAsync(RunResult result, CancellationToken cancellationToken)
+    public override async ValueTask<bool> FinishAsync(RunResult result, CancellationToken cancellationToken)
     {
-        await Inner.FinishAsync(result, cancellationToken).ConfigureAwait(false);
+        var resumed = await Inner.FinishAsync(result, cancellationToken).ConfigureAwait(false);
         await EndedAsync(cancellationToken).ConfigureAwait(false);
+        return resumed;
+    }
+
+    public override async ValueTask<SuspendResult> SuspendAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, IReadOnlyList<RunWait> waits, CancellationToken cancellationToken)
+    {
+        var suspended = await Inner.SuspendAsync(runId, failures, dueAt, error, waits, cancellationToken).ConfigureAwait(false);
+        await EndedAsync(cancellationToken).ConfigureAwait(false);
+        return suspended;
     }
 
     private async ValueTask EndedAsync(CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using FanOut.Sqlite;
+using FanOut.Sqlite.Schema;
 using FanOut.Stores;
 using Microsoft.Data.Sqlite;
 
@@ -25,7 +26,7 @@ public sealed class SqliteRunReaderTests : IDisposable
         var refused = Assert.Throws<FanOutStoreException>(() => SqliteStore.OpenReadOnly(database.Path));
 
         Assert.Equal(
-            $"The SQLite store '{database.Path}' has schema version 1, older than 2; open it once with the app (SqliteStore migrates it) before reading it.",
+            $"The SQLite store '{database.Path}' has schema version 1, older than {SqliteSchema.CurrentVersion}; open it once with the app (SqliteStore migrates it) before reading it.",
             refused.Message);
         using var check = new SqliteConnection($"Data Source={database.Path};Mode=ReadOnly;Pooling=False");
         check.Open();

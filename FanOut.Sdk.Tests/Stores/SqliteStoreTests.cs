@@ -1,6 +1,7 @@
 using System.Text;
 using FanOut.Runs;
 using FanOut.Sqlite;
+using FanOut.Sqlite.Schema;
 using FanOut.Stores;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,7 +41,7 @@ public sealed class SqliteStoreTests : IAsyncLifetime
 
         var again = Open();
 
-        Assert.Equal(2L, await again.InspectAsync(c => c.Scalar("PRAGMA user_version;")));
+        Assert.Equal((long)SqliteSchema.CurrentVersion, await again.InspectAsync(c => c.Scalar("PRAGMA user_version;")));
         Assert.Equal(schema, await again.InspectAsync(c => (string)c.Scalar("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema ORDER BY name);")!));
         Assert.Contains("runs_queued_by_due", schema, StringComparison.Ordinal);
         Assert.Equal(submission.Runs[0].Id, Assert.Single((await again.ClaimAsync(10, default)).Runs).Run.Id);
@@ -57,7 +58,7 @@ public sealed class SqliteStoreTests : IAsyncLifetime
             command.ExecuteNonQuery();
         }
         var store = Open();
-        Assert.Equal(2L, await store.InspectAsync(c => c.Scalar("PRAGMA user_version;")));
+        Assert.Equal((long)SqliteSchema.CurrentVersion, await store.InspectAsync(c => c.Scalar("PRAGMA user_version;")));
         await store.InspectAsync(c => c.Execute("PRAGMA user_version = 99;"));
         await store.DisposeAsync();
 
@@ -95,7 +96,7 @@ public sealed class SqliteStoreTests : IAsyncLifetime
         var listed = await store.ListRunsAsync(new RunQuery(), default);
         var cancelled = await store.CancelAsync("01RUNV1QUEUED", "after the upgrade", default);
 
-        Assert.Equal(2L, await store.InspectAsync(c => c.Scalar("PRAGMA user_version;")));
+        Assert.Equal((long)SqliteSchema.CurrentVersion, await store.InspectAsync(c => c.Scalar("PRAGMA user_version;")));
         Assert.Equal(["01RUNV1QUEUED", "01RUNV1FAILED"], listed.Select(r => r.RunId));
         Assert.All(listed, r => Assert.Equal(Start.AddMinutes(-5), r.AcceptedAt)); // filled in from the runs' event
         Assert.Equal((RunStatus.Failed, "boom", 2), (listed[1].Status, listed[1].Error!.Message, listed[1].Attempts));

@@ -10,7 +10,7 @@ namespace FanOut.Tests.Stores;
 /// The one contract every store must keep. Each store's test class derives from this and says how to make the store;
 /// the same tests then run against it (River's driver suite is the model).
 /// </summary>
-public abstract class StoreContract : IAsyncLifetime
+public abstract partial class StoreContract : IAsyncLifetime
 {
     protected static readonly DateTimeOffset Start = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
     private int sequence;

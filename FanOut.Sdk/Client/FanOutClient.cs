@@ -21,6 +21,7 @@ internal sealed class FanOutClient(
     IFanOutStore store,
     WorkSignal signal,
     RunWaiters waiters,
+    Worker.RunCancellations running,
     IOptions<FanOutOptions> options,
     ILogger<FanOutClient> logger) : IFanOutClient
 {
@@ -102,7 +103,7 @@ internal sealed class FanOutClient(
         var origin = activity?.Context ?? Activity.Current?.Context ?? default;
         for (int i = 0; i < functions.Length; i++)
         {
-            runs[i] = new RunRecord(Ulid.Shared.New(now.ToUnixTimeMilliseconds()), functions[i].Id, stored) { Origin = origin };
+            runs[i] = new RunRecord(Ulid.Shared.New(now.ToUnixTimeMilliseconds()), functions[i].Id, stored) { Origin = origin, CancelOn = functions[i].CancelOn };
         }
         return new EventSubmission(stored, runs);
     }
@@ -130,6 +131,7 @@ internal sealed class FanOutClient(
             var submission = batch[i];
             var outcome = outcomes[i];
             var evt = submission.Event;
+            Resolve(outcome, evt);
             FanOutMetrics.EventsAccepted.Add(1, new KeyValuePair<string, object?>("fanout.event.name", evt.Name));
             if (outcome.Duplicate)
             {
@@ -154,6 +156,29 @@ internal sealed class FanOutClient(
             results[i] = new SendResult(evt.Id, evt.Name, refs);
         }
         return results;
+    }
+
+    // What the event did to runs already in the store: resumed waits, cancelled runs (cancelOn).
+    private void Resolve(in AcceptOutcome outcome, StoredEvent evt)
+    {
+        if (outcome.Resumed > 0)
+        {
+            signal.Set();
+        }
+        if (outcome.Cancelled is { } cancelled)
+        {
+            foreach (var result in cancelled)
+            {
+                waiters.Complete(result);
+            }
+        }
+        if (outcome.CancelRequested is { } requested)
+        {
+            foreach (var runId in requested)
+            {
+                running.Cancel(runId, CancelTrigger.ReasonFor(evt));
+            }
+        }
     }
 
     private static string Describe(EventSubmission[] batch) =>

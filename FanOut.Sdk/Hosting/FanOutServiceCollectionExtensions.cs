@@ -45,13 +45,17 @@ public static class FanOutServiceCollectionExtensions
             sp.GetRequiredService<IFanOutStore>(),
             sp.GetRequiredService<WorkSignal>(),
             sp.GetRequiredService<RunWaiters>(),
+            sp.GetRequiredService<RunCancellations>(),
             sp.GetRequiredService<IOptions<FanOutOptions>>(),
             LoggerFor<FanOutClient>(sp)));
         services.TryAddSingleton<RunCancellations>();
         services.TryAddSingleton<IFanOutAdmin>(static sp => new FanOutAdmin(
             sp.GetRequiredService<IFanOutStore>(),
             sp.GetRequiredService<RunWaiters>(),
-            sp.GetRequiredService<RunCancellations>()));
+            sp.GetRequiredService<RunCancellations>(),
+            sp.GetRequiredService<FunctionCatalog>(),
+            sp.GetRequiredService<WorkSignal>(),
+            Options(sp).TimeProvider));
         services.TryAddSingleton(static sp => new RunExecutor(
             sp.GetRequiredService<FunctionCatalog>(),
             sp.GetRequiredService<IServiceScopeFactory>(),

@@ -24,4 +24,7 @@ public sealed class RunRecord
 
     /// <summary>The trace context of the send that started the run, so the run's trace continues the sender's.</summary>
     public ActivityContext Origin { get; init; }
+
+    /// <summary>The function's cancel triggers, registered by the store with the run (empty for most functions).</summary>
+    public IReadOnlyList<Registration.CancelTrigger> CancelOn { get; init; } = [];
 }

@@ -21,6 +21,8 @@ internal sealed class WorkSignal
         }
     }
 
+    private static readonly TimeSpan MaxWait = TimeSpan.FromHours(1);
+
     /// <summary>Waits for the signal, or until <paramref name="until"/> (on <paramref name="time"/>'s clock), whichever comes first.</summary>
     public async Task WaitAsync(DateTimeOffset? until, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -33,6 +35,12 @@ internal sealed class WorkSignal
         if (delay <= TimeSpan.Zero)
         {
             return;
+        }
+        // A run may be due in months (a long sleep, an invoke without a timeout): timers take at most ~49 days, and a
+        // worker that wakes once an hour to find nothing due costs nothing.
+        if (delay > MaxWait)
+        {
+            delay = MaxWait;
         }
         using var timer = new CancellationTokenSource(delay, time);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);

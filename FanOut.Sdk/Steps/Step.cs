@@ -1,4 +1,10 @@
 using System.Diagnostics;
+using System.Text.Json;
+using FanOut.Functions;
+using FanOut.Ids;
+using FanOut.Registration;
+using FanOut.Runs;
+using FanOut.Serialization;
 using FanOut.Stores;
 
 namespace FanOut;
@@ -25,12 +31,14 @@ public sealed class Step
     private readonly StepJournal journal;
     private readonly TimeProvider time;
     private readonly IServiceProvider services;
+    private readonly StoredEvent trigger;
 
-    internal Step(StepJournal journal, TimeProvider time, IServiceProvider services)
+    internal Step(StepJournal journal, TimeProvider time, IServiceProvider services, StoredEvent trigger)
     {
         this.journal = journal;
         this.time = time;
         this.services = services;
+        this.trigger = trigger;
     }
 
     /// <summary>
@@ -116,6 +124,170 @@ public sealed class Step
             return Task.FromException(error);
         }
         return FirstSleep(uniqueId, until);
+    }
+
+    /// <summary>
+    /// Suspends the run until an event of type <typeparamref name="TData"/> arrives, and returns it; or returns null
+    /// when <paramref name="timeout"/> passes first. No thread or task is held while it waits. With
+    /// <paramref name="match"/> (Inngest's <c>match</c>, such as <c>data.userId</c>), only an event whose field there
+    /// equals the same field of this run's triggering event counts. An event accepted after this run's trigger but
+    /// before the wait began is found too (the wait looks back), so a fast sender cannot slip past it. Memoized: the
+    /// event (or the timeout) is the step's result.
+    /// </summary>
+    /// <typeparam name="TData">The awaited event's payload type, declared with <see cref="EventAttribute"/>: it names the event.</typeparam>
+    /// <param name="id">The step id, a constant.</param>
+    /// <param name="timeout">How long to wait.</param>
+    /// <param name="match">A field path both events must share (<c>data.</c> then property names), or null for any event of that name.</param>
+    /// <returns>The event, or null at the timeout.</returns>
+    /// <exception cref="ArgumentException">The timeout is not positive, or <paramref name="match"/> is not a valid path.</exception>
+    public Task<Event<TData>?> WaitForEvent<TData>(string id, TimeSpan timeout, string? match = null)
+    {
+        if (timeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, $"Step '{id}' of run {RunId}: a wait's timeout must be positive.");
+        }
+        if (match is not null && !EventMatch.IsValidPath(match, out var pathError))
+        {
+            throw new ArgumentException($"Step '{id}' of run {RunId}: {pathError}.", nameof(match));
+        }
+        var uniqueId = journal.Reserve(id);
+        var memo = journal.Memo(uniqueId);
+        if (memo?.Status == StepStatus.Succeeded)
+        {
+            try
+            {
+                return Task.FromResult(memo.Output is { } json ? ReadEvent<TData>(uniqueId, json) : null);
+            }
+            catch (NonRetriableException e)
+            {
+                return Task.FromException<Event<TData>?>(e);
+            }
+        }
+        if (Unavailable(uniqueId, memo) is { } error)
+        {
+            return Task.FromException<Event<TData>?>(error);
+        }
+        var name = EventMetadata<TData>.Name;
+        var value = match is null ? null : EventMatch.ValueOf(trigger.Data, match);
+        var wait = new EventWait(uniqueId, journal.Now + timeout, name, match, value);
+        return Task.FromException<Event<TData>?>(journal.Await(wait,
+            $"Run {RunId}: step '{uniqueId}' waits for '{name}' until {wait.ExpiresAt:O}; this attempt of the run ends here and the run resumes when it arrives. Do not catch this exception."));
+    }
+
+    /// <summary>
+    /// Runs another function with <paramref name="payload"/> and returns its output: a new run of that function alone
+    /// (not a fan-out), whose result becomes this step's. This run is suspended meanwhile, holding no thread. The child
+    /// uses its own retries; if it fails, is cancelled or times out, or <paramref name="timeout"/> passes first, this
+    /// step throws <see cref="InvokeFailedException"/>. Memoized, and the child is started once even across a crash.
+    /// </summary>
+    /// <typeparam name="TPayload">The function's payload type.</typeparam>
+    /// <typeparam name="TOutput">The function's output type.</typeparam>
+    /// <param name="id">The step id, a constant.</param>
+    /// <param name="function">The function, from the generated <c>FanOut.Generated.Functions</c>.</param>
+    /// <param name="payload">The payload.</param>
+    /// <param name="timeout">How long to wait for the child; null waits as long as it runs.</param>
+    /// <returns>The child's output.</returns>
+    public Task<TOutput> Invoke<TPayload, TOutput>(string id, FunctionRef<TPayload, TOutput> function, TPayload payload, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        return InvokeUnique<TPayload, TOutput>(id, function.Id, payload, timeout);
+    }
+
+    /// <summary>Runs another function that has no output, and waits until it has succeeded; see <see cref="Invoke{TPayload, TOutput}"/>.</summary>
+    /// <typeparam name="TPayload">The function's payload type.</typeparam>
+    /// <param name="id">The step id, a constant.</param>
+    /// <param name="function">The function, from the generated <c>FanOut.Generated.Functions</c>.</param>
+    /// <param name="payload">The payload.</param>
+    /// <param name="timeout">How long to wait for the child; null waits as long as it runs.</param>
+    /// <returns>A task that completes when the child has succeeded.</returns>
+    public Task Invoke<TPayload>(string id, FunctionRef<TPayload> function, TPayload payload, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        return InvokeUnique<TPayload, object?>(id, function.Id, payload, timeout);
+    }
+
+    private Task<TOutput> InvokeUnique<TPayload, TOutput>(string id, string functionId, TPayload payload, TimeSpan? timeout)
+    {
+        if (payload is null)
+        {
+            throw new ArgumentNullException(nameof(payload));
+        }
+        if (timeout is { } t && t <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, $"Step '{id}' of run {RunId}: an invoke's timeout must be positive.");
+        }
+        var uniqueId = journal.Reserve(id);
+        var memo = journal.Memo(uniqueId);
+        if (memo?.Status == StepStatus.Succeeded)
+        {
+            try
+            {
+                return Task.FromResult(typeof(TOutput) == typeof(object) ? default! : journal.Read<TOutput>(memo));
+            }
+            catch (NonRetriableException e)
+            {
+                return Task.FromException<TOutput>(e);
+            }
+        }
+        if (memo?.Status == StepStatus.Failed && memo.Error is { Type: InvokeWait.ChildFailedType or InvokeWait.TimedOutType } childError)
+        {
+            return Task.FromException<TOutput>(InvokeFailure(uniqueId, functionId, memo, childError));
+        }
+        if (Unavailable(uniqueId, memo) is { } error)
+        {
+            return Task.FromException<TOutput>(error);
+        }
+        var now = journal.Now;
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var data = JsonSerializer.SerializeToUtf8Bytes(payload, EventMetadata<TPayload>.TypeInfo);
+        var evt = new StoredEvent(Ulid.Shared.New(nowMs), InvokeWait.EventName, data, nowMs);
+        var catalog = (FunctionCatalog?)services.GetService(typeof(FunctionCatalog));
+        var child = new RunRecord(Ulid.Shared.New(nowMs), functionId, evt)
+        {
+            Origin = Activity.Current?.Context ?? default,
+            CancelOn = catalog?.Find(functionId)?.CancelOn ?? [],
+        };
+        var wait = new InvokeWait(uniqueId, timeout is { } limit ? now + limit : DateTimeOffset.MaxValue, new EventSubmission(evt, [child]));
+        return Task.FromException<TOutput>(journal.Await(wait,
+            $"Run {RunId}: step '{uniqueId}' invoked '{functionId}' (run {child.Id}); this attempt of the run ends here and the run resumes when that run ends. Do not catch this exception."));
+    }
+
+    private static InvokeFailedException InvokeFailure(string uniqueId, string functionId, StepState memo, RunError error)
+    {
+        string childRunId = "";
+        RunStatus? status = null;
+        if (memo.Output is { } json)
+        {
+            using var document = JsonDocument.Parse(json);
+            childRunId = document.RootElement.GetProperty("runId").GetString() ?? "";
+            if (document.RootElement.TryGetProperty("status", out var s) && Enum.TryParse<RunStatus>(s.GetString(), out var parsed))
+            {
+                status = parsed;
+            }
+        }
+        return new InvokeFailedException(uniqueId, functionId, childRunId, status, error);
+    }
+
+    private Event<TData> ReadEvent<TData>(string uniqueId, ReadOnlyMemory<byte> json)
+    {
+        try
+        {
+            var stored = StoredEventJson.Deserialize(json);
+            var data = JsonSerializer.Deserialize(stored.Data.Span, EventMetadata<TData>.TypeInfo)
+                ?? throw new JsonException("the data is null");
+            return new Event<TData>(stored.Id, stored.Name, data, stored.Ts)
+            {
+                DeduplicationKey = stored.DeduplicationKey,
+                V = stored.V,
+                User = stored.User,
+            };
+        }
+        catch (JsonException e)
+        {
+            throw new NonRetriableException(
+                $"Step '{uniqueId}' of run {RunId} received an event whose data does not fit {typeof(TData).Name}: {e.Message} " +
+                "Fix the sender or the type, then replay the run.", e);
+        }
     }
 
     private async Task FirstSleep(string uniqueId, DateTimeOffset until)

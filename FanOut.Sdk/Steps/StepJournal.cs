@@ -24,6 +24,7 @@ internal sealed class StepJournal
     private readonly int retries;
     private readonly int maxOutputBytes;
     private AttemptInterruptedException? interruption;
+    private List<RunWait>? waits;
 
     public StepJournal(string runId, IReadOnlyList<StepState> memoized, IFanOutStore store, RetryPolicy retryPolicy, TimeProvider time, int retries, int maxOutputBytes, CancellationToken attemptToken)
     {
@@ -197,6 +198,28 @@ internal sealed class StepJournal
     }
 
     public DateTimeOffset Now => time.GetUtcNow();
+
+    /// <summary>The waits this attempt's steps registered (<c>step.WaitForEvent</c>, <c>step.Invoke</c>): the run is suspended on them.</summary>
+    public IReadOnlyList<RunWait> Waits
+    {
+        get
+        {
+            lock (gate)
+            {
+                return waits is null ? [] : [.. waits];
+            }
+        }
+    }
+
+    /// <summary>Ends this attempt because a step waits: the run is suspended until the wait resolves or expires.</summary>
+    public AttemptInterruptedException Await(RunWait wait, string message)
+    {
+        lock (gate)
+        {
+            (waits ??= []).Add(wait);
+        }
+        return Interrupt(wait.ExpiresAt, null, message);
+    }
 
     private AttemptInterruptedException Interrupt(DateTimeOffset dueAt, RunError? error, string message)
     {

@@ -32,7 +32,15 @@ public abstract class DelegatingStore : IFanOutStore
         Inner.ReleaseAsync(runId, reason, cancellationToken);
 
     /// <inheritdoc />
-    public virtual ValueTask FinishAsync(RunResult result, CancellationToken cancellationToken) => Inner.FinishAsync(result, cancellationToken);
+    public virtual ValueTask<bool> FinishAsync(RunResult result, CancellationToken cancellationToken) => Inner.FinishAsync(result, cancellationToken);
+
+    /// <inheritdoc />
+    public virtual ValueTask<SuspendResult> SuspendAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, IReadOnlyList<RunWait> waits, CancellationToken cancellationToken) =>
+        Inner.SuspendAsync(runId, failures, dueAt, error, waits, cancellationToken);
+
+    /// <inheritdoc />
+    public virtual ValueTask<IReadOnlyList<ReplayOutcome>> ReplayAsync(IReadOnlyList<ReplayRequest> replays, CancellationToken cancellationToken) =>
+        Inner.ReplayAsync(replays, cancellationToken);
 
     /// <inheritdoc />
     public virtual ValueTask<RunResult?> GetResultAsync(string runId, CancellationToken cancellationToken) => Inner.GetResultAsync(runId, cancellationToken);

@@ -20,6 +20,12 @@ public interface IFanOutStore
     /// deduplication key was accepted within the deduplication window is not stored again and starts no runs.
     /// Returns only once the batch is durable (as durable as the store's setting).
     /// </summary>
+    /// <remarks>
+    /// In the same transaction, each new event resolves the <see cref="EventWait"/>s it matches (saving the waiting
+    /// step's memo, making the run due now) and cancels the unfinished runs whose cancel triggers
+    /// (<see cref="RunRecord.CancelOn"/>) it matches, as <see cref="CancelAsync"/> would; then the new runs' cancel
+    /// triggers are registered. Every event is kept (also one no function handles), for the look-back of waits.
+    /// </remarks>
     ValueTask<IReadOnlyList<AcceptOutcome>> AcceptAsync(IReadOnlyList<EventSubmission> batch, CancellationToken cancellationToken);
 
     /// <summary>
@@ -41,14 +47,42 @@ public interface IFanOutStore
     ValueTask<RunResult?> RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Ends a claimed run's attempt suspended on waits (<c>step.WaitForEvent</c>, <c>step.Invoke</c>), in one
+    /// transaction: registers each wait — for an invoke, storing the child's event and run — and queues the run, due at
+    /// the earliest of <paramref name="dueAt"/> and the waits' expiry times. An <see cref="EventWait"/> first looks
+    /// back over the events accepted since the run's trigger: a match resolves it at once (the memo is saved and the run
+    /// is due now), so an event accepted between the trigger and the registration is never missed. Registering a wait
+    /// and accepting an event must not each miss the other: the store serializes them.
+    /// </summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="failures">As for <see cref="RetryAsync"/>.</param>
+    /// <param name="dueAt">When the run is due without any wait resolving (a sleep or retry of another step in the same attempt), or <see cref="DateTimeOffset.MaxValue"/>.</param>
+    /// <param name="error">As for <see cref="RetryAsync"/>.</param>
+    /// <param name="waits">The waits, at least one.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    ValueTask<SuspendResult> SuspendAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, IReadOnlyList<RunWait> waits, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts finished runs again as new runs of the same function for the same event (bulk replay), each from scratch
+    /// or keeping its succeeded steps' memos. The new runs are queued, due now. One transaction; a refused replay (an
+    /// unknown or unfinished run) refuses only itself.
+    /// </summary>
+    ValueTask<IReadOnlyList<ReplayOutcome>> ReplayAsync(IReadOnlyList<ReplayRequest> replays, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Gives back a claimed run whose attempt the host stopped. A durable store queues it again (it resumes, with its
     /// memoized steps, when a worker next starts); a store that cannot outlive the process ends it as cancelled and
     /// returns that result.
     /// </summary>
     ValueTask<RunResult?> ReleaseAsync(string runId, string reason, CancellationToken cancellationToken);
 
-    /// <summary>Records a run's final outcome. The run will not be claimed again.</summary>
-    ValueTask FinishAsync(RunResult result, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records a run's final outcome; the run will not be claimed again and its cancel triggers are dropped. When a run
+    /// invoked it (<see cref="InvokeWait"/>) and still waits, the invoking step's memo is saved with it
+    /// (<see cref="InvokeWait.Resolved"/>) and the invoker is due now.
+    /// </summary>
+    /// <returns>True when an invoking run was made due.</returns>
+    ValueTask<bool> FinishAsync(RunResult result, CancellationToken cancellationToken);
 
     /// <summary>The outcome of a finished run, or null while it has not finished (or is unknown, or was pruned).</summary>
     ValueTask<RunResult?> GetResultAsync(string runId, CancellationToken cancellationToken);
@@ -82,7 +116,17 @@ public sealed record EventSubmission(StoredEvent Event, IReadOnlyList<RunRecord>
 /// <summary>What became of one submitted event.</summary>
 /// <param name="EventId">The id of the stored event: the submitted one, or for a duplicate the id of the event first accepted with that key.</param>
 /// <param name="Duplicate">True when the deduplication key had been seen: nothing was stored and no run started.</param>
-public readonly record struct AcceptOutcome(string EventId, bool Duplicate);
+public readonly record struct AcceptOutcome(string EventId, bool Duplicate)
+{
+    /// <summary>How many waiting runs the event made due (waits it resolved, cancellations of queued runs).</summary>
+    public int Resumed { get; init; }
+
+    /// <summary>Runs that were executing when the event cancelled them: their workers must stop them.</summary>
+    public IReadOnlyList<string>? CancelRequested { get; init; }
+
+    /// <summary>Queued runs the event cancelled, ended at once.</summary>
+    public IReadOnlyList<RunResult>? Cancelled { get; init; }
+}
 
 /// <summary>Runs handed to a worker, and when the next queued run is due.</summary>
 /// <param name="Runs">The claimed runs.</param>

@@ -7,14 +7,15 @@ namespace FanOut.Stores;
 /// resumed). Finished runs are kept for <see cref="InMemoryStoreOptions.FinishedRunRetention"/> and deduplication keys
 /// for <see cref="InMemoryStoreOptions.DeduplicationWindow"/>, so memory does not grow without bound.
 /// </summary>
-public sealed class InMemoryStore : IFanOutStore
+public sealed partial class InMemoryStore : IFanOutStore
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, (string EventId, long AcceptedMs)> dedupKeys = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ActiveRun> active = new(StringComparer.Ordinal);
     private readonly PriorityQueue<ActiveRun, (long DueMs, long Sequence)> due = new();
     private readonly Dictionary<string, (RunResult Result, long FinishedMs)> finished = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, DateTimeOffset> acceptedAt = new(StringComparer.Ordinal);
+    // The accept time and record of each finished run kept in `finished` (listing, replay).
+    private readonly Dictionary<string, (DateTimeOffset AcceptedAt, RunRecord Record, StepState[] Steps)> finishedRuns = new(StringComparer.Ordinal);
     private readonly TimeProvider time;
     private readonly InMemoryStoreOptions options;
     private long sequence;
@@ -54,12 +55,12 @@ public sealed class InMemoryStore : IFanOutStore
                     }
                     dedupKeys[key] = (evt.Id, now);
                 }
-                outcomes[i] = new AcceptOutcome(evt.Id, Duplicate: false);
+                // Runs already waiting or cancellable see the event first; the event's own runs come after it.
+                outcomes[i] = MatchLocked(evt, now) with { EventId = evt.Id, Duplicate = false };
+                var eventSeq = RememberLocked(evt, now);
                 foreach (var run in batch[i].Runs)
                 {
-                    var entry = new ActiveRun(run) { DueMs = now, AcceptedAt = DateTimeOffset.FromUnixTimeMilliseconds(now) };
-                    active.Add(run.Id, entry);
-                    due.Enqueue(entry, (now, sequence++));
+                    AddRunLocked(run, now, eventSeq);
                 }
             }
         }
@@ -94,6 +95,7 @@ public sealed class InMemoryStore : IFanOutStore
                 due.Dequeue();
                 entry.Status = RunStatus.Running;
                 entry.Attempts++;
+                ExpireWaitsLocked(entry, now);
                 (claimed ??= []).Add(new ClaimedRun(entry.Run, entry.Attempts, entry.Failures, [.. entry.Steps.Values]));
             }
         }
@@ -152,13 +154,12 @@ public sealed class InMemoryStore : IFanOutStore
     }
 
     /// <inheritdoc />
-    public ValueTask FinishAsync(RunResult result, CancellationToken cancellationToken)
+    public ValueTask<bool> FinishAsync(RunResult result, CancellationToken cancellationToken)
     {
         lock (gate)
         {
-            FinishLocked(result);
+            return ValueTask.FromResult(FinishLocked(result));
         }
-        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -210,7 +211,7 @@ public sealed class InMemoryStore : IFanOutStore
             foreach (var (result, _) in finished.Values)
             {
                 var summary = new RunSummary(result.RunId, result.FunctionId, result.EventId, result.EventName, result.Status,
-                    result.Attempts, acceptedAt.GetValueOrDefault(result.RunId), result.FinishedAt, result.Error);
+                    result.Attempts, finishedRuns.GetValueOrDefault(result.RunId).AcceptedAt, result.FinishedAt, result.Error);
                 if (Matches(summary, query))
                 {
                     matches.Add(summary);
@@ -301,14 +302,19 @@ public sealed class InMemoryStore : IFanOutStore
             ? entry
             : throw new InvalidOperationException($"Run {runId} is not running in this store; it was never claimed, or it has finished.");
 
-    private void FinishLocked(RunResult result)
+    /// <summary>Ends a run; returns true when that resumed a run that invoked it.</summary>
+    private bool FinishLocked(RunResult result)
     {
+        bool resumed = false;
         if (active.Remove(result.RunId, out var entry))
         {
             entry.Status = result.Status;
-            acceptedAt[result.RunId] = entry.AcceptedAt;
+            finishedRuns[result.RunId] = (entry.AcceptedAt, entry.Run, [.. entry.Steps.Values]);
+            DropListenersLocked(entry);
+            resumed = ResumeInvokerLocked(result);
         }
         finished[result.RunId] = (result, NowMs());
+        return resumed;
     }
 
     private static StepResult[] StepResults(ActiveRun entry)
@@ -340,10 +346,11 @@ public sealed class InMemoryStore : IFanOutStore
             if (now - entry.FinishedMs >= retentionMs)
             {
                 finished.Remove(runId);
-                acceptedAt.Remove(runId);
+                finishedRuns.Remove(runId);
                 removed++;
             }
         }
+        TrimHistoryLocked(now);
         return removed;
     }
 
@@ -357,6 +364,14 @@ public sealed class InMemoryStore : IFanOutStore
         public string? CancelReason { get; set; }
         public RunError? LastError { get; set; }
         public long DueMs { get; set; }
+
+        /// <summary>The sequence number of its triggering event in the history (the look-back starts after it).</summary>
+        public long TriggerSeq { get; set; }
+
+        /// <summary>Pending waits by step id, and cancel triggers: registered in <c>listeners</c> too.</summary>
+        public Dictionary<string, Listener>? Waits { get; set; }
+
+        public List<Listener>? CancelListeners { get; set; }
 
         // Insertion-ordered by first save, which is the order steps first finished.
         public Dictionary<string, StepState> Steps { get; } = new(StringComparer.Ordinal);

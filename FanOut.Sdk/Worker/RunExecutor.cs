@@ -33,15 +33,14 @@ internal sealed class RunExecutor(
     /// <param name="claimed">The claimed run with its memo.</param>
     /// <param name="stopping">Cancelled when the host asks in-flight runs to stop: passed on to the function.</param>
     /// <param name="abandon">Cancelled when the host stops waiting: a function still running is left behind.</param>
-    /// <returns>True when the run went back to the queue (a retry, a sleep, a release), so the worker may have new due work.</returns>
+    /// <returns>True when the worker may have new due work: the run went back to the queue (a retry, a sleep, a wait, a release), or its end resumed a run that invoked it.</returns>
     public async Task<bool> ExecuteAsync(ClaimedRun claimed, CancellationToken stopping, CancellationToken abandon)
     {
         var run = claimed.Run;
         var function = catalog.Find(run.FunctionId);
         if (function is null)
         {
-            await FinishAsync(Unhosted(claimed), null, default).ConfigureAwait(false);
-            return false;
+            return await FinishAsync(Unhosted(claimed), null, default).ConfigureAwait(false);
         }
         var timeout = function.Timeout ?? options.DefaultTimeout;
         var retries = function.Retries ?? options.DefaultRetries;
@@ -61,7 +60,7 @@ internal sealed class RunExecutor(
         var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var journal = new StepJournal(run.Id, claimed.Steps, store, retryPolicy, time, retries, options.MaxStepOutputBytes, attemptCts.Token);
         var scope = scopes.CreateAsyncScope();
-        var context = new RunContext(run, function, scope.ServiceProvider, new Step(journal, time, scope.ServiceProvider), attemptCts.Token);
+        var context = new RunContext(run, function, scope.ServiceProvider, new Step(journal, time, scope.ServiceProvider, run.Event), attemptCts.Token);
 
         // The deadline exists before the function starts, so no clock (real or fake) can pass it unnoticed.
         var deadlineCts = CancellationTokenSource.CreateLinkedTokenSource(abandon);
@@ -120,7 +119,20 @@ internal sealed class RunExecutor(
                 // No thread or task is held while it sleeps: the run is a queued row, due at its wake time.
                 Log.RunSuspended(logger, run.Id, function.Id, outcome.DueAt);
                 Count(functionTag, "suspended", elapsed, activity);
-                await RequeueAsync(run.Id, outcome.Failures, outcome.DueAt, null).ConfigureAwait(false);
+                if (journal.Waits is { Count: > 0 } waits)
+                {
+                    // The waits are registered with the suspension, in one transaction: an event that arrives meanwhile,
+                    // or an invoked run that ends meanwhile, finds them.
+                    var suspended = await store.SuspendAsync(run.Id, outcome.Failures, outcome.DueAt, null, waits, CancellationToken.None).ConfigureAwait(false);
+                    if (suspended.Cancelled is { } cancelled)
+                    {
+                        waiters.Complete(cancelled);
+                    }
+                }
+                else
+                {
+                    await RequeueAsync(run.Id, outcome.Failures, outcome.DueAt, null).ConfigureAwait(false);
+                }
                 return true;
             case OutcomeKind.Release:
                 Log.RunReleased(logger, run.Id, function.Id, outcome.Reason!);
@@ -163,8 +175,7 @@ internal sealed class RunExecutor(
                 await HandleFailureAsync(function, run, result, timeout, stopping).ConfigureAwait(false);
             }
         }
-        await FinishAsync(result, activity, functionTag).ConfigureAwait(false);
-        return false;
+        return await FinishAsync(result, activity, functionTag).ConfigureAwait(false);
     }
 
     private async Task<Outcome> Judge(Task<object?> attempt, StepJournal journal, CancellationToken stopping, FunctionDescriptor function, ClaimedRun claimed, int retries)
@@ -245,7 +256,7 @@ internal sealed class RunExecutor(
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         await using var scope = scopes.CreateAsyncScope();
         var journal = new StepJournal(run.Id, [], store, retryPolicy, time, 0, options.MaxStepOutputBytes, cts.Token);
-        var context = new RunContext(run, function, scope.ServiceProvider, new Step(journal, time, scope.ServiceProvider), cts.Token) { Failure = failure };
+        var context = new RunContext(run, function, scope.ServiceProvider, new Step(journal, time, scope.ServiceProvider, run.Event), cts.Token) { Failure = failure };
         try
         {
             await InvokeAsync(function.FailureHandler!, context).WaitAsync(timeout, time).ConfigureAwait(false);
@@ -258,11 +269,12 @@ internal sealed class RunExecutor(
         }
     }
 
-    private async Task FinishAsync(RunResult result, Activity? activity, KeyValuePair<string, object?> functionTag)
+    private async Task<bool> FinishAsync(RunResult result, Activity? activity, KeyValuePair<string, object?> functionTag)
     {
+        bool resumed;
         try
         {
-            await store.FinishAsync(result, CancellationToken.None).ConfigureAwait(false);
+            resumed = await store.FinishAsync(result, CancellationToken.None).ConfigureAwait(false);
         }
         catch (RunLeaseLostException lost)
         {
@@ -274,9 +286,10 @@ internal sealed class RunExecutor(
         {
             // The run stays claimed in the store; recovery at the next start runs it again from its memo.
             Log.RecordFailed(logger, e, result.RunId);
-            return;
+            return false;
         }
         waiters.Complete(result);
+        return resumed;
     }
 
     private static async Task<object?> InvokeAsync(FunctionInvoker invoker, RunContext context)

@@ -101,6 +101,29 @@ internal static class SqliteSchema
         CREATE INDEX runs_by_accepted_at ON runs (accepted_at, id);
         CREATE INDEX runs_by_function_accepted_at ON runs (function_id, accepted_at, id);
         """,
+
+        // 3: durable flow. Waits (step.WaitForEvent, step.Invoke) and cancel triggers ([CancelOn]) of unfinished runs;
+        // the events of a name in accept order, for the look-back of waits; a run's cancel triggers (for replays) and
+        // the run it replays.
+        """
+        CREATE TABLE waits (
+            run_id       TEXT    NOT NULL,
+            step_id      TEXT    NOT NULL, -- the waiting step; 'cancel-on:<n>' for a cancel trigger
+            kind         INTEGER NOT NULL, -- 0 an event wait, 1 an invoke, 2 a cancel trigger
+            event_name   TEXT,
+            match_path   TEXT,
+            match_value  TEXT,
+            child_run_id TEXT,
+            expires_at   INTEGER NOT NULL,
+            PRIMARY KEY (run_id, step_id)
+        );
+        CREATE INDEX waits_by_event ON waits (event_name, match_path, match_value) WHERE event_name IS NOT NULL;
+        CREATE INDEX waits_by_child ON waits (child_run_id) WHERE child_run_id IS NOT NULL;
+        CREATE INDEX events_by_name ON events (name, accepted_at);
+        CREATE INDEX events_by_accepted_at ON events (accepted_at);
+        ALTER TABLE runs ADD COLUMN cancel_on TEXT;
+        ALTER TABLE runs ADD COLUMN replay_of TEXT;
+        """,
     ];
 
     /// <summary>The SQL of migration <paramref name="version"/> as shipped (for tests that build a file as an older FanOut left it).</summary>

@@ -1,7 +1,4 @@
-using FanOut.Runs;
-using FanOut.Sqlite.Rows;
 using FanOut.Stores;
-using Microsoft.Data.Sqlite;
 
 namespace FanOut.Sqlite.Writing;
 
@@ -14,16 +11,6 @@ internal sealed class AcceptWrite(IReadOnlyList<EventSubmission> batch, Cancella
     private const string SaveKey = """
         INSERT INTO dedup_keys (key, event_id, accepted_at) VALUES ($key, $event, $now)
         ON CONFLICT (key) DO UPDATE SET event_id = excluded.event_id, accepted_at = excluded.accepted_at;
-        """;
-
-    private const string InsertEvent = """
-        INSERT INTO events (id, name, data, ts, dedup_key, v, user_json, accepted_at)
-        VALUES ($id, $name, $data, $ts, $key, $v, $user, $now);
-        """;
-
-    private const string InsertRun = """
-        INSERT INTO runs (id, event_id, function_id, status, due_at, trace_parent, accepted_at)
-        VALUES ($id, $event, $function, 0, $now, $trace, $now);
         """;
 
     protected override IReadOnlyList<AcceptOutcome> Run(WriteContext context)
@@ -44,28 +31,13 @@ internal sealed class AcceptWrite(IReadOnlyList<EventSubmission> batch, Cancella
                 }
                 context.Command(SaveKey).With("$key", key).With("$event", evt.Id).With("$now", context.NowMs).ExecuteNonQuery();
             }
-            outcomes[i] = new AcceptOutcome(evt.Id, Duplicate: false);
-            if (submission.Runs.Count == 0)
-            {
-                continue; // an event no function handles is remembered by its key only: no run will need it
-            }
-            Insert(context, "Event", evt.Id, context.Command(InsertEvent)
-                .With("$id", evt.Id)
-                .With("$name", evt.Name)
-                .With("$data", (ReadOnlyMemory<byte>?)evt.Data)
-                .With("$ts", evt.Ts)
-                .With("$key", evt.DeduplicationKey)
-                .With("$v", evt.V)
-                .With("$user", evt.User is { } user ? (ReadOnlyMemory<byte>?)RowCodec.Json(user) : null)
-                .With("$now", context.NowMs));
+            // Every event is kept, also one no function handles: a run's wait may look back for it. Runs already waiting
+            // or cancellable see it first; then its own runs are stored, with their cancel triggers.
+            FlowRows.InsertEventRow(context, evt, batch.Count);
+            outcomes[i] = FlowRows.Match(context, evt) with { EventId = evt.Id, Duplicate = false };
             foreach (var run in submission.Runs)
             {
-                Insert(context, "Run", run.Id, context.Command(InsertRun)
-                    .With("$id", run.Id)
-                    .With("$event", evt.Id)
-                    .With("$function", run.FunctionId)
-                    .With("$now", context.NowMs)
-                    .With("$trace", RowCodec.TraceParent(run.Origin)));
+                FlowRows.InsertRunRow(context, run, batch.Count);
             }
         }
         return outcomes;
@@ -75,17 +47,5 @@ internal sealed class AcceptWrite(IReadOnlyList<EventSubmission> batch, Cancella
     {
         using var reader = context.Command(FindKey).With("$key", key).ExecuteReader();
         return reader.Read() && reader.GetInt64(1) > windowStart ? reader.GetString(0) : null;
-    }
-
-    private void Insert(WriteContext context, string kind, string id, SqliteCommand command)
-    {
-        try
-        {
-            command.ExecuteNonQuery();
-        }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: the primary key is taken
-        {
-            throw new InvalidOperationException($"{kind} id {id} is used twice; the batch of {batch.Count} event(s) was not stored in '{context.DatabasePath}'.", ex);
-        }
     }
 }

@@ -22,7 +22,7 @@ internal sealed class CancelWrite(string runId, string reason, CancellationToken
             case null:
                 return new CancelResult(CancelOutcome.NotFound, null); // never accepted, or pruned
             case RunStatus.Queued:
-                return new CancelResult(CancelOutcome.Cancelled, RunEndWrites.EndCancelled(context, runId, reason));
+                return new CancelResult(CancelOutcome.Cancelled, RunEndWrites.EndCancelled(context, runId, reason).Result);
             case RunStatus.Running:
                 context.Command(Request).With("$id", runId).With("$reason", reason).ExecuteNonQuery();
                 return new CancelResult(CancelOutcome.Requested, null);

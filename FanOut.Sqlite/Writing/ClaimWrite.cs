@@ -17,6 +17,8 @@ internal sealed class ClaimWrite(int max, CancellationToken cancellationToken) :
 
     private const string LoadEvent = "SELECT name, data, ts, dedup_key, v, user_json FROM events WHERE id = $id;";
 
+    private const string ExpiredWaits = "SELECT step_id, kind, child_run_id, expires_at FROM waits WHERE run_id = $run AND kind < 2 AND expires_at <= $now;";
+
     private const string LoadSteps = """
         SELECT step_id, status, attempts, output, error_type, error_message, error_stack, started_at, finished_at
         FROM steps WHERE run_id = $run ORDER BY rowid;
@@ -49,10 +51,36 @@ internal sealed class ClaimWrite(int max, CancellationToken cancellationToken) :
                 events.Add(t.EventId, evt);
             }
             var run = new RunRecord(t.Id, t.FunctionId, evt) { Origin = RowCodec.Origin(t.TraceParent) };
+            ExpireWaits(context, t.Id);
             claimed[i] = new ClaimedRun(run, t.Attempt, t.Failures, Steps(context, t.Id));
         }
         var next = context.Command(NextDue).ExecuteScalar();
         return new ClaimResult(claimed, next is long ms ? RowCodec.Time(ms) : null);
+    }
+
+    // The run is due because a wait ran out: the waiting step's memo says so (no event; or the invoke failed).
+    private static void ExpireWaits(WriteContext context, string runId)
+    {
+        List<(string StepId, int Kind, string? Child, long ExpiresAt)>? expired = null;
+        using (var reader = context.Command(ExpiredWaits).With("$run", runId).With("$now", context.NowMs).ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                (expired ??= []).Add((reader.GetString(0), reader.GetInt32(1), RowCodec.Text(reader, 2), reader.GetInt64(3)));
+            }
+        }
+        if (expired is null)
+        {
+            return;
+        }
+        var now = RowCodec.Time(context.NowMs);
+        foreach (var (stepId, kind, child, expiresAt) in expired)
+        {
+            FlowRows.DeleteWaitRow(context, runId, stepId);
+            FlowRows.UpsertStepRow(context, runId, kind == 1
+                ? InvokeWait.Expired(stepId, child!, RowCodec.Time(expiresAt), now)
+                : new StepState(stepId, StepStatus.Succeeded, 1, null, null, now, now));
+        }
     }
 
     private static StoredEvent Event(WriteContext context, string id)

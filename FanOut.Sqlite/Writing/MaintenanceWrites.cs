@@ -54,6 +54,19 @@ internal sealed class PruneWrite(CancellationToken cancellationToken) : StoreWri
 
     private const string DeleteKeys = "DELETE FROM dedup_keys WHERE accepted_at <= $cutoff;";
 
+    private const string DeleteWaits = "DELETE FROM waits WHERE run_id IN (SELECT id FROM temp.prune_batch);";
+
+    // Events no run was started for (kept for the look-back of waits) go once they are older than the retention and
+    // than every unfinished run: no wait can look back that far.
+    private const string DeleteUnusedEvents = """
+        DELETE FROM events WHERE id IN (
+            SELECT id FROM events
+            WHERE accepted_at <= $cutoff
+              AND accepted_at < coalesce((SELECT min(accepted_at) FROM runs WHERE status IN (0, 1)), $cutoff + 1)
+              AND NOT EXISTS (SELECT 1 FROM runs WHERE runs.event_id = events.id)
+            ORDER BY accepted_at LIMIT $limit);
+        """;
+
     private const string DeleteSteps = "DELETE FROM steps WHERE run_id IN (SELECT id FROM temp.prune_batch);";
 
     private const string DeleteResults = "DELETE FROM results WHERE run_id IN (SELECT id FROM temp.prune_batch);";
@@ -79,12 +92,14 @@ internal sealed class PruneWrite(CancellationToken cancellationToken) : StoreWri
         var removed = context.Command(FillBatch).With("$cutoff", runCutoff).With("$limit", BatchSize).ExecuteNonQuery();
         if (removed > 0)
         {
+            context.Execute(DeleteWaits);
             context.Execute(DeleteSteps);
             context.Execute(DeleteResults);
             context.Execute(DeleteRuns);
             context.Execute(DeleteEvents);
             context.Execute(ClearBatch);
         }
+        context.Command(DeleteUnusedEvents).With("$cutoff", runCutoff).With("$limit", BatchSize).ExecuteNonQuery();
         return removed;
     }
 }

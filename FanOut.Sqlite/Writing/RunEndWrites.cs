@@ -23,7 +23,7 @@ internal static class RunEndWrites
     /// Ends a queued or running run as cancelled, now, with <paramref name="reason"/> as its error, its attempts so far
     /// and its memoized steps; records the result as <see cref="FinishWrite"/> does and returns it.
     /// </summary>
-    public static RunResult EndCancelled(WriteContext context, string runId, string reason)
+    public static (RunResult Result, bool ResumedInvoker) EndCancelled(WriteContext context, string runId, string reason)
     {
         RunResult result;
         using (var reader = context.Command(LoadRun).With("$id", runId).ExecuteReader())
@@ -42,8 +42,7 @@ internal static class RunEndWrites
                 Steps = Steps(context, runId),
             };
         }
-        FinishWrite.Record(context, result);
-        return result;
+        return (result, FinishWrite.Record(context, result));
     }
 
     private static StepResult[] Steps(WriteContext context, string runId)
@@ -91,7 +90,7 @@ internal sealed class RetryWrite(string runId, int failures, DateTimeOffset dueA
         }
         // Not queued again: either a cancel request is pending, or the run is not running at all.
         return CancelRequest.Of(context, runId) is { } reason
-            ? RunEndWrites.EndCancelled(context, runId, reason)
+            ? RunEndWrites.EndCancelled(context, runId, reason).Result
             : throw RunEndWrites.NotRunning(runId, context);
     }
 }
@@ -116,7 +115,7 @@ internal sealed class ReleaseWrite(string runId, string reason, CancellationToke
         }
         // A run asked to cancel is not kept to resume: it ends, cancelled with the request's reason.
         return CancelRequest.Of(context, runId) is { } requested
-            ? RunEndWrites.EndCancelled(context, runId, requested)
+            ? RunEndWrites.EndCancelled(context, runId, requested).Result
             : throw RunEndWrites.NotRunning(runId, context);
     }
 }
@@ -137,14 +136,13 @@ internal sealed class FinishWrite(RunResult result, CancellationToken cancellati
 
     private const string EndRun = "UPDATE runs SET status = $status, finished_at = $now WHERE id = $id;";
 
-    protected override bool Run(WriteContext context)
-    {
-        Record(context, result);
-        return true;
-    }
+    protected override bool Run(WriteContext context) => Record(context, result);
 
-    /// <summary>Marks the run finished and saves its result (also used by the writes that end a run cancelled).</summary>
-    public static void Record(WriteContext context, RunResult result)
+    /// <summary>
+    /// Marks the run finished and saves its result (also used by the writes that end a run cancelled); drops its waits
+    /// and resumes a run that invoked it. True when such a run was made due.
+    /// </summary>
+    public static bool Record(WriteContext context, RunResult result)
     {
         var ended = context.Command(EndRun).With("$id", result.RunId).With("$status", (int)result.Status).With("$now", context.NowMs).ExecuteNonQuery();
         if (ended != 1)
@@ -166,5 +164,6 @@ internal sealed class FinishWrite(RunResult result, CancellationToken cancellati
             .With("$finished_at", RowCodec.Ms(result.FinishedAt))
             .With("$steps", RowCodec.ResultSteps(result.Steps))
             .ExecuteNonQuery();
+        return FlowRows.Ended(context, result);
     }
 }

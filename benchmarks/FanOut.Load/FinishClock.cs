@@ -28,13 +28,14 @@ public sealed class FinishClock(IFanOutStore inner, LoadClock clock) : Delegatin
         return base.AcceptAsync(batch, cancellationToken);
     }
 
-    public override async ValueTask FinishAsync(RunResult result, CancellationToken cancellationToken)
+    public override async ValueTask<bool> FinishAsync(RunResult result, CancellationToken cancellationToken)
     {
-        await base.FinishAsync(result, cancellationToken).ConfigureAwait(false);
+        var resumed = await base.FinishAsync(result, cancellationToken).ConfigureAwait(false);
         if (indexOfRun.TryRemove(result.RunId, out var index))
         {
             clock.Ended(index, result.Status == RunStatus.Succeeded);
         }
+        return resumed;
     }
 
     public async ValueTask DisposeAsync()

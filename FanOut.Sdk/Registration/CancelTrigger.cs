@@ -1,0 +1,17 @@
+namespace FanOut.Registration;
+
+/// <summary>
+/// One <see cref="CancelOnAttribute"/> of a function: runs are cancelled by events named <paramref name="EventName"/>
+/// that share the run's trigger's value at <paramref name="Match"/> (every such event when it is null).
+/// </summary>
+/// <param name="EventName">The cancelling event's name.</param>
+/// <param name="Match">The shared field path (<see cref="Stores.EventMatch"/>), or null.</param>
+public sealed record CancelTrigger(string EventName, string? Match)
+{
+    /// <summary>The reason a run cancelled by <paramref name="evt"/> records, the same in every store.</summary>
+    public static string ReasonFor(Runs.StoredEvent evt)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        return $"cancelled by event '{evt.Name}' ({evt.Id})";
+    }
+}
