@@ -67,6 +67,38 @@ internal sealed partial class PostgresDatabase : IAsyncDisposable
         return command;
     }
 
+    /// <summary>The store's now in ms: the engine's on <see cref="PostgresClock.TimeProvider"/>, else read from the database.</summary>
+    public async Task<long> StoreNowAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        if (NowParameter is { } now)
+        {
+            return now;
+        }
+        await using var command = new NpgsqlCommand(Sql("SELECT {s}.now_ms();"), connection, transaction);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>
+    /// An instant the engine computed (a wait's expiry, a due time), on the store's clock: the same instant on
+    /// <see cref="PostgresClock.TimeProvider"/>; on the database clock, the database's now plus the engine's delay to it.
+    /// <see cref="DateTimeOffset.MaxValue"/> (never) stays never.
+    /// </summary>
+    public long ToStoreMs(DateTimeOffset engineTime, long storeNow)
+    {
+        if (engineTime == DateTimeOffset.MaxValue || Options.Clock == PostgresClock.TimeProvider)
+        {
+            return engineTime.ToUnixTimeMilliseconds();
+        }
+        return storeNow + (engineTime.ToUnixTimeMilliseconds() - Time.GetUtcNow().ToUnixTimeMilliseconds());
+    }
+
+    /// <summary>The engine's instant for a delay from the store's now, kept within what a <see cref="DateTimeOffset"/> holds.</summary>
+    public DateTimeOffset FromStoreDelay(long delayMs)
+    {
+        var now = Time.GetUtcNow();
+        return delayMs >= (DateTimeOffset.MaxValue - now).TotalMilliseconds ? DateTimeOffset.MaxValue : now.AddMilliseconds(delayMs);
+    }
+
     public FanOutStoreException Failure(string what, Exception inner) => new($"{Describe}: {what}: {inner.Message}", inner);
 
     public ValueTask DisposeAsync() => DataSource.DisposeAsync();

@@ -195,7 +195,7 @@ public sealed class PostgresStore : IFanOutStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask FinishAsync(RunResult result, CancellationToken cancellationToken)
+    public async ValueTask<bool> FinishAsync(RunResult result, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(result);
         var epoch = Epoch(result.RunId);
@@ -203,11 +203,13 @@ public sealed class PostgresStore : IFanOutStore, IAsyncDisposable
         {
             await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            if (!await RunEnds.RecordAsync(db, connection, transaction, result, epoch, cancellationToken).ConfigureAwait(false))
+            var (recorded, resumed) = await RunEnds.RecordAndResumeAsync(db, connection, transaction, result, epoch, cancellationToken).ConfigureAwait(false);
+            if (!recorded)
             {
                 throw Lost(result.RunId, epoch, $"its outcome ({result.Status}) was not recorded");
             }
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return resumed;
         }
         catch (NpgsqlException ex)
         {
@@ -216,6 +218,54 @@ public sealed class PostgresStore : IFanOutStore, IAsyncDisposable
         finally
         {
             leases.Drop(result.RunId);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Fenced like every write of an attempt. Registering a wait and accepting an event of its name are serialized by an
+    /// advisory lock on the name (accepts share it; a suspension takes it alone), so neither misses the other.
+    /// </remarks>
+    /// <exception cref="RunLeaseLostException">Another node has taken the run over since this store claimed it.</exception>
+    public async ValueTask<SuspendResult> SuspendAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, IReadOnlyList<RunWait> waits, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(waits);
+        var epoch = Epoch(runId);
+        try
+        {
+            await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var suspended = await Suspending.SuspendAsync(db, connection, transaction, runId, epoch, failures, dueAt, error, waits, cancellationToken).ConfigureAwait(false)
+                ?? throw Lost(runId, epoch, "its waits were not registered");
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return suspended;
+        }
+        catch (NpgsqlException ex)
+        {
+            throw db.Failure($"could not suspend run {runId} on its waits", ex);
+        }
+        finally
+        {
+            leases.Drop(runId);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<ReplayOutcome>> ReplayAsync(IReadOnlyList<ReplayRequest> replays, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(replays);
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var outcomes = await Replaying.ReplayAsync(db, connection, transaction, replays, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return outcomes;
+        }
+        catch (NpgsqlException ex)
+        {
+            throw db.Failure($"could not replay {replays.Count} run(s)", ex);
         }
     }
 

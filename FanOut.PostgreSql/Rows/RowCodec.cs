@@ -105,4 +105,42 @@ internal static class RowCodec
         }
         return steps;
     }
+
+    /// <summary>A run's cancel triggers as a JSON array of <c>[name, match]</c> pairs, or null when it has none.</summary>
+    public static string? CancelTriggers(IReadOnlyList<FanOut.Registration.CancelTrigger> triggers)
+    {
+        if (triggers.Count == 0)
+        {
+            return null;
+        }
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var trigger in triggers)
+            {
+                writer.WriteStartArray();
+                writer.WriteStringValue(trigger.EventName);
+                writer.WriteStringValue(trigger.Match);
+                writer.WriteEndArray();
+            }
+            writer.WriteEndArray();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    public static FanOut.Registration.CancelTrigger[] CancelTriggers(string? json)
+    {
+        if (json is null)
+        {
+            return [];
+        }
+        using var document = JsonDocument.Parse(json);
+        var triggers = new List<FanOut.Registration.CancelTrigger>();
+        foreach (var pair in document.RootElement.EnumerateArray())
+        {
+            triggers.Add(new FanOut.Registration.CancelTrigger(pair[0].GetString()!, pair[1].GetString()));
+        }
+        return [.. triggers];
+    }
 }

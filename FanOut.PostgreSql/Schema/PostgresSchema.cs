@@ -105,6 +105,29 @@ internal static class PostgresSchema
         );
         CREATE INDEX dedup_keys_by_accepted_at ON {s}.dedup_keys (accepted_at);
         """,
+
+        // 2: durable flow. Waits (step.WaitForEvent, step.Invoke) and cancel triggers ([CancelOn]) of unfinished runs;
+        // the events of a name in accept order, for the look-back of waits; a run's cancel triggers (for replays) and
+        // the run it replays.
+        """
+        CREATE TABLE {s}.waits (
+            run_id       text     NOT NULL,
+            step_id      text     NOT NULL, -- the waiting step; 'cancel-on:<n>' for a cancel trigger
+            kind         smallint NOT NULL, -- 0 an event wait, 1 an invoke, 2 a cancel trigger
+            event_name   text,
+            match_path   text,
+            match_value  text,
+            child_run_id text,
+            expires_at   bigint   NOT NULL,
+            PRIMARY KEY (run_id, step_id)
+        );
+        CREATE INDEX waits_by_event ON {s}.waits (event_name, match_path, match_value) WHERE event_name IS NOT NULL;
+        CREATE INDEX waits_by_child ON {s}.waits (child_run_id) WHERE child_run_id IS NOT NULL;
+        CREATE INDEX events_by_name ON {s}.events (name, accepted_at);
+        CREATE INDEX events_by_accepted_at ON {s}.events (accepted_at);
+        ALTER TABLE {s}.runs ADD COLUMN cancel_on text;
+        ALTER TABLE {s}.runs ADD COLUMN replay_of text;
+        """,
     ];
 
     /// <summary>Brings the schema to the current version (creating it first if needed). Safe to call from many nodes at once.</summary>

@@ -1,4 +1,3 @@
-using FanOut.PostgreSql.Rows;
 using FanOut.Stores;
 using Npgsql;
 
@@ -22,18 +21,6 @@ internal static class Accepting
 
     private const string FindKey = "SELECT event_id FROM {s}.dedup_keys WHERE key = @key;";
 
-    private const string InsertEvent = """
-        INSERT INTO {s}.events (id, name, data, ts, dedup_key, v, user_json, accepted_at)
-        VALUES (@id, @name, @data, @ts, @key, @v, @user, {now});
-        """;
-
-    private const string InsertRuns = """
-        INSERT INTO {s}.runs (id, event_id, function_id, status, due_at, trace_parent, accepted_at)
-        SELECT r.id, @event, r.function_id, 0, {now}, r.trace_parent, {now}
-        FROM unnest(@ids, @functions, @traces) WITH ORDINALITY AS r(id, function_id, trace_parent, n)
-        ORDER BY r.n;
-        """;
-
     private const string Notify = "SELECT pg_notify(@channel, '');";
 
     public static async Task<IReadOnlyList<AcceptOutcome>> AcceptAsync(
@@ -42,6 +29,13 @@ internal static class Accepting
         var outcomes = new AcceptOutcome[batch.Count];
         var window = (long)db.Options.DeduplicationWindow.TotalMilliseconds;
         bool anyRuns = false;
+        // Shared with other accepts of these names, exclusive of a suspension registering a wait for one of them.
+        var names = new string[batch.Count];
+        for (int i = 0; i < batch.Count; i++)
+        {
+            names[i] = batch[i].Event.Name;
+        }
+        await Flow.LockNamesAsync(db, connection, transaction, names, exclusive: false, cancellationToken).ConfigureAwait(false);
         for (int i = 0; i < batch.Count; i++)
         {
             var submission = batch[i];
@@ -57,44 +51,23 @@ internal static class Accepting
                     continue;
                 }
             }
-            outcomes[i] = new AcceptOutcome(evt.Id, Duplicate: false);
-            if (submission.Runs.Count == 0)
-            {
-                continue; // an event no function handles is remembered by its key only: no run will need it
-            }
             try
             {
-                await using (var insert = db.Command(connection, transaction, InsertEvent)
-                    .With("id", evt.Id)
-                    .With("name", evt.Name)
-                    .With("data", (ReadOnlyMemory<byte>?)evt.Data)
-                    .With("ts", evt.Ts)
-                    .With("key", evt.DeduplicationKey)
-                    .With("v", evt.V)
-                    .With("user", evt.User is { } user ? (ReadOnlyMemory<byte>?)RowCodec.Json(user) : null))
+                // Every event is kept, also one no function handles: a run's wait may look back for it. Runs already
+                // waiting or cancellable see it first; then its own runs are stored, with their cancel triggers.
+                await Flow.InsertEventAsync(db, connection, transaction, evt, cancellationToken).ConfigureAwait(false);
+                outcomes[i] = await Flow.MatchAsync(db, connection, transaction, evt, cancellationToken).ConfigureAwait(false) with { EventId = evt.Id, Duplicate = false };
+                foreach (var run in submission.Runs)
                 {
-                    await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    await Flow.InsertRunAsync(db, connection, transaction, run, cancellationToken).ConfigureAwait(false);
+                    anyRuns = true;
                 }
-                var runs = submission.Runs;
-                var ids = new string[runs.Count];
-                var functions = new string[runs.Count];
-                var traces = new string?[runs.Count];
-                for (int r = 0; r < runs.Count; r++)
-                {
-                    ids[r] = runs[r].Id;
-                    functions[r] = runs[r].FunctionId;
-                    traces[r] = RowCodec.TraceParent(runs[r].Origin);
-                }
-                await using var insertRuns = db.Command(connection, transaction, InsertRuns)
-                    .With("event", evt.Id).With("ids", ids).With("functions", functions).With("traces", traces!);
-                await insertRuns.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
             {
                 throw new InvalidOperationException(
                     $"An event or run id of event {evt.Id} is used twice ({ex.ConstraintName}); the batch of {batch.Count} event(s) was not stored in the {db.Describe}.", ex);
             }
-            anyRuns = true;
         }
         if (anyRuns)
         {

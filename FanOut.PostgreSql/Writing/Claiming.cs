@@ -113,6 +113,7 @@ internal static class Claiming
                 eventIds[i] = taken[i].EventId;
             }
             var events = await EventsAsync(db, connection, transaction, eventIds, cancellationToken).ConfigureAwait(false);
+            await Flow.ExpireWaitsAsync(db, connection, transaction, runIds, cancellationToken).ConfigureAwait(false);
             var steps = await StepsAsync(db, connection, transaction, runIds, cancellationToken).ConfigureAwait(false);
             for (int i = 0; i < taken.Count; i++)
             {
@@ -132,11 +133,11 @@ internal static class Claiming
             var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
             nextDelay = value is long ms ? ms : null;
         }
-        DateTimeOffset? nextDue = nextDelay is { } delay ? db.Time.GetUtcNow().AddMilliseconds(delay) : null;
+        DateTimeOffset? nextDue = nextDelay is { } delay ? db.FromStoreDelay(delay) : null;
         return (new ClaimResult(claimed, nextDue), epochs);
     }
 
-    private static async Task<Dictionary<string, StoredEvent>> EventsAsync(
+    internal static async Task<Dictionary<string, StoredEvent>> EventsAsync(
         PostgresDatabase db, NpgsqlConnection connection, NpgsqlTransaction transaction, string[] ids, CancellationToken cancellationToken)
     {
         var events = new Dictionary<string, StoredEvent>(StringComparer.Ordinal);

@@ -20,6 +20,7 @@ internal static class Pruning
         """;
 
     private const string DeleteRuns = """
+        DELETE FROM {s}.waits WHERE run_id = ANY(@ids);
         DELETE FROM {s}.steps WHERE run_id = ANY(@ids);
         DELETE FROM {s}.results WHERE run_id = ANY(@ids);
         DELETE FROM {s}.runs WHERE id = ANY(@ids);
@@ -29,6 +30,17 @@ internal static class Pruning
     private const string DeleteEvents = """
         DELETE FROM {s}.events e
         WHERE e.id = ANY(@events) AND NOT EXISTS (SELECT 1 FROM {s}.runs WHERE runs.event_id = e.id);
+        """;
+
+    // Events no run was started for (kept for the look-back of waits) go once they are older than the retention and
+    // than every unfinished run: no wait can look back that far.
+    private const string DeleteUnusedEvents = """
+        DELETE FROM {s}.events WHERE id IN (
+            SELECT id FROM {s}.events e
+            WHERE accepted_at <= {now} - @retention
+              AND accepted_at < coalesce((SELECT min(accepted_at) FROM {s}.runs WHERE status IN (0, 1)), {now} - @retention + 1)
+              AND NOT EXISTS (SELECT 1 FROM {s}.runs WHERE runs.event_id = e.id)
+            ORDER BY accepted_at LIMIT @limit);
         """;
 
     public static async Task<int> PassAsync(PostgresDatabase db, CancellationToken cancellationToken)
@@ -59,6 +71,11 @@ internal static class Pruning
             }
             await using var deleteEvents = db.Command(connection, transaction, DeleteEvents).With("events", events.ToArray());
             await deleteEvents.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await using (var unused = db.Command(connection, transaction, DeleteUnusedEvents)
+            .With("retention", (long)db.Options.FinishedRunRetention.TotalMilliseconds).With("limit", BatchSize))
+        {
+            await unused.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return ids.Count;

@@ -168,11 +168,27 @@ internal static class RunEnds
         return true;
     }
 
+    /// <summary>Records the end as <see cref="RecordAsync"/> does, then drops the run's waits and resumes a run that invoked it (true when one was made due).</summary>
+    public static async Task<(bool Recorded, bool ResumedInvoker)> RecordAndResumeAsync(
+        PostgresDatabase db, NpgsqlConnection connection, NpgsqlTransaction transaction, RunResult result, long? epoch, CancellationToken cancellationToken)
+    {
+        if (!await RecordAsync(db, connection, transaction, result, epoch, cancellationToken).ConfigureAwait(false))
+        {
+            return (false, false);
+        }
+        return (true, await Flow.EndedAsync(db, connection, transaction, result, cancellationToken).ConfigureAwait(false));
+    }
+
     /// <summary>
     /// Ends a queued or running run as cancelled, now, with <paramref name="reason"/> as its error, its attempts so far and
     /// its memoized steps; records the result and returns it.
     /// </summary>
     public static async Task<RunResult> EndCancelledAsync(
+        PostgresDatabase db, NpgsqlConnection connection, NpgsqlTransaction transaction, string runId, string reason, CancellationToken cancellationToken) =>
+        (await EndCancelledAndResumeAsync(db, connection, transaction, runId, reason, cancellationToken).ConfigureAwait(false)).Result;
+
+    /// <summary>As <see cref="EndCancelledAsync"/>, also saying whether a run that invoked this one was made due.</summary>
+    public static async Task<(RunResult Result, bool ResumedInvoker)> EndCancelledAndResumeAsync(
         PostgresDatabase db, NpgsqlConnection connection, NpgsqlTransaction transaction, string runId, string reason, CancellationToken cancellationToken)
     {
         string functionId, eventId, eventName;
@@ -210,8 +226,8 @@ internal static class RunEnds
             FinishedAt = now,
             Steps = steps,
         };
-        await RecordAsync(db, connection, transaction, result, null, cancellationToken).ConfigureAwait(false);
-        return result;
+        var (_, resumed) = await RecordAndResumeAsync(db, connection, transaction, result, null, cancellationToken).ConfigureAwait(false);
+        return (result, resumed);
     }
 
     public static async Task NotifyAsync(PostgresDatabase db, NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)

@@ -123,10 +123,18 @@ internal sealed class RunExecutor(
                 {
                     // The waits are registered with the suspension, in one transaction: an event that arrives meanwhile,
                     // or an invoked run that ends meanwhile, finds them.
-                    var suspended = await store.SuspendAsync(run.Id, outcome.Failures, outcome.DueAt, null, waits, CancellationToken.None).ConfigureAwait(false);
-                    if (suspended.Cancelled is { } cancelled)
+                    try
                     {
-                        waiters.Complete(cancelled);
+                        var suspended = await store.SuspendAsync(run.Id, outcome.Failures, outcome.DueAt, null, waits, CancellationToken.None).ConfigureAwait(false);
+                        if (suspended.Cancelled is { } cancelled)
+                        {
+                            waiters.Complete(cancelled);
+                        }
+                    }
+                    catch (RunLeaseLostException lost)
+                    {
+                        // Another worker holds the run now; its attempt registers the waits again.
+                        Log.LeaseLost(logger, run.Id, lost.Message);
                     }
                 }
                 else
@@ -280,7 +288,7 @@ internal sealed class RunExecutor(
         {
             // Another worker holds the run now: this outcome is not the run's, and no waiter may see it.
             Log.LeaseLost(logger, result.RunId, lost.Message);
-            return;
+            return false;
         }
         catch (Exception e)
         {

@@ -21,7 +21,10 @@ namespace FanOut.Tests.Stores.Postgres;
 public sealed class PostgresProcessTests : IAsyncLifetime
 {
     private const int StepsPerRun = 5;
-    private const int LeaseMs = 2000;
+    // The node that dies or stalls holds its runs on a short lease, so they are taken over soon; the healthy nodes on a
+    // long one, so that a busy machine delaying their renewals cannot make them lose runs and muddle the evidence.
+    private const int ShortLeaseMs = 2000;
+    private const int LongLeaseMs = 30_000;
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
     private static readonly string[] StepIds = [.. Enumerable.Range(0, StepsPerRun).Select(i => i == 0 ? "step" : $"step:{i}")];
 
@@ -65,10 +68,11 @@ public sealed class PostgresProcessTests : IAsyncLifetime
     [Fact]
     public async Task Three_nodes_one_killed_mid_load_complete_every_run_and_no_stored_step_runs_again()
     {
+        var victim = StartNode(credits: true, leaseMs: ShortLeaseMs);
+        await victim.WaitForLineAsync("working");
         var runIds = await AcceptAsync(events: 40);
-        // The victim gets 30 credits only: it claims its share of the runs, does 30 steps, and is then stuck holding
-        // runs whose next steps wait for credits — surely mid-work when it is killed. The others run freely.
-        var victim = StartNode(credits: true);
+        await WaitUntilAsync(async () => (long)(await server.ScalarAsync($"SELECT count(*) FROM \"{schema}\".runs WHERE lease_owner = 'node-{victim.Process.Id}';"))! == 16,
+            "the victim to claim 16 runs (its concurrency)");
         var survivors = new[] { StartNode(), StartNode() };
         await victim.GiveCreditsAsync(30);
         await victim.WaitForDoneAsync(30, "the victim's 30 credited steps");
@@ -131,7 +135,7 @@ public sealed class PostgresProcessTests : IAsyncLifetime
     public async Task A_paused_node_loses_its_run_to_another_and_its_late_writes_after_resuming_are_refused()
     {
         var runIds = await AcceptAsync(events: 1, functions: ["crash-left"]);
-        var paused = StartNode(credits: true); // its first step waits for a credit: it holds the run, mid-attempt
+        var paused = StartNode(credits: true, leaseMs: ShortLeaseMs); // its first step waits for a credit: it holds the run, mid-attempt
         await WaitUntilAsync(async () => await server.ScalarAsync($"SELECT lease_owner FROM \"{schema}\".runs WHERE status = 1;") as string == $"node-{paused.Process.Id}",
             "the first node to claim the run");
         Signal(paused, Sigstop);
@@ -219,7 +223,7 @@ public sealed class PostgresProcessTests : IAsyncLifetime
         }
     }
 
-    private Node StartNode(bool credits = false)
+    private Node StartNode(bool credits = false, int leaseMs = LongLeaseMs)
     {
         var hostPath = Path.GetFullPath(typeof(PostgresProcessTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "FanOut.CrashHost").Value!);
@@ -233,7 +237,7 @@ public sealed class PostgresProcessTests : IAsyncLifetime
             UseShellExecute = false,
         };
         info.Environment["FANOUT_CRASH_PG_CONNECTION"] = server.ConnectionString;
-        info.Environment["FANOUT_CRASH_PG_LEASE_MS"] = LeaseMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["FANOUT_CRASH_PG_LEASE_MS"] = leaseMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var arg in new[] { hostPath, "postgres:" + schema, log, StepsPerRun.ToString(System.Globalization.CultureInfo.InvariantCulture), "work", "0" })
         {
             info.ArgumentList.Add(arg);
@@ -339,6 +343,8 @@ public sealed class PostgresProcessTests : IAsyncLifetime
         public string ExecutionsLog { get; }
 
         public IEnumerable<string> Lines => lines;
+
+        public Task WaitForLineAsync(string line) => WaitForAsync(() => lines.Contains(line), $"the line '{line}'");
 
         public Task WaitForDoneAsync(int count, string what) => WaitForAsync(() => Volatile.Read(ref done) >= count, what);
 

@@ -35,8 +35,8 @@ public sealed class PostgresStoreTests(PostgresServer server) : IAsyncLifetime
 
         await Task.WhenAll(nodes.Select(n => n.MigrateAsync()));
 
-        Assert.Equal(1L, await server.ScalarAsync($"SELECT count(*) FROM \"{schema}\".migrations;"));
-        Assert.Equal(1, await server.ScalarAsync($"SELECT max(version) FROM \"{schema}\".migrations;"));
+        Assert.Equal((long)FanOut.PostgreSql.Schema.PostgresSchema.CurrentVersion, await server.ScalarAsync($"SELECT count(*) FROM \"{schema}\".migrations;"));
+        Assert.Equal(FanOut.PostgreSql.Schema.PostgresSchema.CurrentVersion, await server.ScalarAsync($"SELECT max(version) FROM \"{schema}\".migrations;"));
     }
 
     [Fact]
@@ -78,6 +78,37 @@ public sealed class PostgresStoreTests(PostgresServer server) : IAsyncLifetime
         Assert.Equal(2, result!.Attempts);
         Assert.Equal(2L, await server.ScalarAsync($"SELECT count(*) FROM \"{schema}\".steps WHERE step_id IN ('before-stall', 'after-takeover');"));
         Assert.Equal(0L, await server.ScalarAsync($"SELECT count(*) FROM \"{schema}\".steps WHERE step_id = 'late';"));
+    }
+
+    [Fact]
+    public async Task A_wait_registered_while_its_event_is_accepted_on_another_node_is_never_missed()
+    {
+        // Each run waits for an event with its own key, and that event is accepted on another node at the same moment
+        // as the wait is registered. Whichever commits first, the other must see it: the look-back finds the event, or
+        // the accept finds the wait. A miss would leave the run waiting for its three-day timeout.
+        const int Runs = 40;
+        var waiter = Node();
+        var sender = Node();
+        var triggers = Enumerable.Range(0, Runs).Select(i => Submission(Encoding.UTF8.GetBytes($$"""{"key":"k-{{i}}"}"""), "f")).ToArray();
+        await waiter.AcceptAsync(triggers, default);
+        var claimed = (await waiter.ClaimAsync(Runs, default)).Runs.ToDictionary(r => r.Run.Event.Id);
+        await sender.MigrateAsync();
+
+        var races = triggers.Select(t => Task.Run(async () =>
+        {
+            var run = claimed[t.Event.Id].Run.Id;
+            var wait = new EventWait("wait", DateTimeOffset.UtcNow.AddDays(3), "test/go", "data.key", EventMatch.ValueOf(t.Event.Data, "data.key"));
+            var evt = new StoredEvent($"01PGGO{run[7..]}", "test/go", t.Event.Data, 0);
+            var suspend = Task.Run(async () => (await waiter.SuspendAsync(run, 0, DateTimeOffset.MaxValue, null, [wait], default)).ResolvedAtOnce ? 1 : 0);
+            var accept = Task.Run(async () => (await sender.AcceptAsync([new EventSubmission(evt, [])], default))[0].Resumed);
+            return await suspend + await accept;
+        })).ToArray();
+        var resolutions = await Task.WhenAll(races);
+        var resumed = (await waiter.ClaimAsync(Runs, default)).Runs;
+
+        Assert.All(resolutions, r => Assert.Equal(1, r)); // resolved once: by the look-back or by the accept, never both, never neither
+        Assert.Equal(Runs, resumed.Count);
+        Assert.All(resumed, r => Assert.Equal("wait", Assert.Single(r.Steps).Id));
     }
 
     [Fact]
@@ -242,10 +273,12 @@ public sealed class PostgresStoreTests(PostgresServer server) : IAsyncLifetime
 
     private Task ExpireLeasesAsync() => server.ScalarAsync($"UPDATE \"{schema}\".runs SET lease_expires_at = 0 WHERE status = 1;");
 
-    private EventSubmission Submission(params string[] functionIds)
+    private EventSubmission Submission(params string[] functionIds) => Submission("{}"u8.ToArray(), functionIds);
+
+    private EventSubmission Submission(byte[] data, params string[] functionIds)
     {
         var n = Interlocked.Increment(ref sequence);
-        var evt = new StoredEvent($"01PGEVENT{n:D17}", "test/a", "{}"u8.ToArray(), 0);
+        var evt = new StoredEvent($"01PGEVENT{n:D17}", "test/a", data, 0);
         return new EventSubmission(evt, [.. functionIds.Select((f, i) => new RunRecord($"01PGRUN{n:D15}{i:D4}", f, evt))]);
     }
 
