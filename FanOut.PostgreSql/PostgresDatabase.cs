@@ -28,6 +28,7 @@ internal sealed partial class PostgresDatabase : IAsyncDisposable
         Time = time;
         Schema = options.Schema;
         Channel = options.Schema + "_work";
+        FinishedChannel = options.Schema + "_finished";
         // The slim builder keeps NativeAOT output small; FanOut needs arrays (claims and renewals by id lists), and TLS
         // and integrated security for real servers.
         var builder = new NpgsqlSlimDataSourceBuilder(options.ConnectionString);
@@ -48,6 +49,9 @@ internal sealed partial class PostgresDatabase : IAsyncDisposable
 
     /// <summary>The NOTIFY channel that tells idle workers a run may be due.</summary>
     public string Channel { get; }
+
+    /// <summary>The NOTIFY channel that carries the ids of finished runs, for callers waiting on other nodes.</summary>
+    public string FinishedChannel { get; }
 
     /// <summary>Names the store in messages: schema, host, database.</summary>
     public string Describe { get; }

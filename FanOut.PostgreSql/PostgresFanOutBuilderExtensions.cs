@@ -37,9 +37,27 @@ public static class PostgresFanOutBuilderExtensions
                 options.FunctionIds = [.. sp.GetRequiredService<FunctionCatalog>().All.Select(f => f.Id)];
             }
             var signal = sp.GetRequiredService<WorkSignal>();
-            return new PostgresStore(options, fanout.TimeProvider) { WakeWorker = signal.Set };
+            return new PostgresStore(options, fanout.TimeProvider)
+            {
+                WakeWorker = signal.Set,
+                // A run may finish on another node: this node's WaitForRunAsync callers learn of it by NOTIFY. (Resolved
+                // when a notification arrives: the waiters depend on the store, so not here.)
+                RunFinished = runId => _ = RefreshWaitersAsync(sp.GetRequiredService<RunWaiters>(), runId),
+            };
         }));
         return builder;
+    }
+
+    private static async Task RefreshWaitersAsync(RunWaiters waiters, string? runId)
+    {
+        try
+        {
+            await waiters.RefreshAsync(runId, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (FanOutStoreException)
+        {
+            // Unreachable for now: the listener reconnects, then refreshes every waiter.
+        }
     }
 
     /// <summary>

@@ -49,6 +49,9 @@ public sealed class PostgresStore : IFanOutStore, IAsyncDisposable
     /// <summary>Called when NOTIFY says runs may be due (set by <c>UsePostgres</c> to wake the local worker).</summary>
     internal Action? WakeWorker { get; set; }
 
+    /// <summary>Called with a run's id when NOTIFY says it finished (on any node), or null after a reconnect (set by <c>UsePostgres</c> for local waiters).</summary>
+    internal Action<string?>? RunFinished { get; set; }
+
     /// <summary>The store's settings.</summary>
     public PostgresStoreOptions Options => db.Options;
 
@@ -102,14 +105,6 @@ public sealed class PostgresStore : IFanOutStore, IAsyncDisposable
         if (!db.Options.ClaimRuns)
         {
             return new ClaimResult([], null);
-        }
-        if (WakeWorker is { } wake && db.Options.ListenForWork && listener is null)
-        {
-            lock (readyGate)
-            {
-                listener ??= new WorkListener(db, wake);
-            }
-            listener.Start();
         }
         ClaimResult result;
         List<(string RunId, long Epoch)> epochs;
@@ -531,6 +526,12 @@ public sealed class PostgresStore : IFanOutStore, IAsyncDisposable
         if (db.Options.PruneInterval > TimeSpan.Zero && db.Options.PruneInterval != Timeout.InfiniteTimeSpan)
         {
             pruning = PruneLoopAsync(closing.Token);
+        }
+        var wake = db.Options.ClaimRuns ? WakeWorker : null;
+        if (db.Options.ListenForWork && (wake is not null || RunFinished is not null))
+        {
+            listener = new WorkListener(db, wake, RunFinished);
+            listener.Start();
         }
     }
 

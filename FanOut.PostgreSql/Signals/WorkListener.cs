@@ -3,11 +3,12 @@ using Npgsql;
 namespace FanOut.PostgreSql.Signals;
 
 /// <summary>
-/// Listens for the store's NOTIFY channel on a dedicated connection and wakes the local worker when another node (or
-/// this one) queued runs. Reconnects after a failure, and wakes the worker after each reconnect, since a notification
-/// may have been missed meanwhile. Polling (<see cref="PostgresStoreOptions.PollInterval"/>) covers whatever this misses.
+/// Listens for the store's NOTIFY channels on a dedicated connection: wakes the local worker when another node (or this
+/// one) queued runs, and tells local waiters when a run finished anywhere. Reconnects after a failure, and then wakes the
+/// worker and the waiters (with a null run id: look at them all), since notifications may have been missed meanwhile.
+/// Polling (<see cref="PostgresStoreOptions.PollInterval"/>) covers whatever the worker misses.
 /// </summary>
-internal sealed class WorkListener(PostgresDatabase db, Action wake) : IAsyncDisposable
+internal sealed class WorkListener(PostgresDatabase db, Action? wake, Action<string?>? finished) : IAsyncDisposable
 {
     private readonly CancellationTokenSource stop = new();
     private Task loop = Task.CompletedTask;
@@ -32,14 +33,26 @@ internal sealed class WorkListener(PostgresDatabase db, Action wake) : IAsyncDis
             try
             {
                 await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                connection.Notification += (_, _) => wake();
-                await using (var listen = new NpgsqlCommand($"LISTEN \"{db.Channel}\";", connection))
+                connection.Notification += (_, e) =>
+                {
+                    if (e.Channel == db.Channel)
+                    {
+                        wake?.Invoke();
+                    }
+                    else
+                    {
+                        finished?.Invoke(e.Payload);
+                    }
+                };
+                await using (var listen = new NpgsqlCommand(
+                    (wake is null ? "" : $"LISTEN \"{db.Channel}\";") + (finished is null ? "" : $"LISTEN \"{db.FinishedChannel}\";"), connection))
                 {
                     await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
                 Connected = true;
                 backoff = TimeSpan.FromMilliseconds(100);
-                wake();
+                wake?.Invoke();
+                finished?.Invoke(null);
                 while (true)
                 {
                     await connection.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -74,7 +74,7 @@ internal static class RunEnds
         FROM {s}.steps WHERE run_id = @run ORDER BY seq;
         """;
 
-    private const string Notify = "SELECT pg_notify(@channel, '');";
+    private const string Notify = "SELECT pg_notify(@channel, coalesce(@payload, ''));";
 
     /// <summary>Saves a memo if the run is still this epoch's. Returns false when it is not (the lease was lost, or the run is not running).</summary>
     public static async Task<bool> SaveStepAsync(PostgresDatabase db, NpgsqlConnection connection, string runId, long epoch, StepState step, CancellationToken cancellationToken)
@@ -165,6 +165,9 @@ internal static class RunEnds
             .With("finished_at", RowCodec.Ms(result.FinishedAt))
             .With("steps", (ReadOnlyMemory<byte>?)RowCodec.ResultSteps(result.Steps));
         await save.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        // Callers waiting for the run on other nodes learn of its end when this commits.
+        await using var notify = db.Command(connection, transaction, Notify).With("channel", db.FinishedChannel).With("payload", result.RunId);
+        await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -232,7 +235,7 @@ internal static class RunEnds
 
     public static async Task NotifyAsync(PostgresDatabase db, NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
-        await using var command = db.Command(connection, transaction, Notify).With("channel", db.Channel);
+        await using var command = db.Command(connection, transaction, Notify).With("channel", db.Channel).With("payload", (string?)null);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -26,4 +26,28 @@ internal sealed class RunWaiters(IFanOutStore store)
             tcs.TrySetResult(result);
         }
     }
+
+    /// <summary>
+    /// For a store shared by many processes: a run may finish in another process, which cannot complete this one's
+    /// waiters. When the store learns that <paramref name="runId"/> finished somewhere (or, with null, that it may have
+    /// missed such news), the waiters read the results from the store.
+    /// </summary>
+    public async Task RefreshAsync(string? runId, CancellationToken cancellationToken)
+    {
+        if (runId is not null)
+        {
+            if (waiting.ContainsKey(runId) && await store.GetResultAsync(runId, cancellationToken).ConfigureAwait(false) is { } done)
+            {
+                Complete(done);
+            }
+            return;
+        }
+        foreach (var id in waiting.Keys)
+        {
+            if (await store.GetResultAsync(id, cancellationToken).ConfigureAwait(false) is { } result)
+            {
+                Complete(result);
+            }
+        }
+    }
 }

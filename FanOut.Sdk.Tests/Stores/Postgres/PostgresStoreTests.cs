@@ -209,7 +209,7 @@ public sealed class PostgresStoreTests(PostgresServer server) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_send_on_a_producer_node_wakes_an_idle_worker_on_another_node_by_notify()
+    public async Task A_send_on_a_producer_node_wakes_an_idle_worker_on_another_node_and_the_producer_learns_the_result_by_notify()
     {
         // No polling: only NOTIFY can wake the worker, which has already found nothing to do and sleeps.
         await using var worker = await App(o => o.PollInterval = Timeout.InfiniteTimeSpan);
@@ -217,7 +217,7 @@ public sealed class PostgresStoreTests(PostgresServer server) : IAsyncLifetime
         await TestApp.Within(WaitUntilAsync(() => ((PostgresStore)worker.Services.GetRequiredService<IFanOutStore>()).ListenerConnected), "the worker's NOTIFY listener to connect");
 
         var sent = await producer.Client.SendAsync(new PgOrder("notify"));
-        var result = await TestApp.Within(worker.Client.WaitForRunAsync(sent.Runs[0].RunId), "the woken worker to run the order");
+        var result = await TestApp.Within(producer.Client.WaitForRunAsync(sent.Runs[0].RunId), "the woken worker to run the order, and the producer to hear of it");
 
         Assert.Equal(RunStatus.Succeeded, result.Status);
     }
