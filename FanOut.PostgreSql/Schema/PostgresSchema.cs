@@ -21,7 +21,8 @@ internal static class PostgresSchema
     [
         // 1: events, runs (with leases), memoized steps, results, deduplication keys.
         """
-        CREATE FUNCTION {s}.now_ms() RETURNS bigint LANGUAGE sql VOLATILE
+        -- STABLE, though clock_timestamp() moves: read once per statement, it can bound an index scan (due_at <= now).
+        CREATE FUNCTION {s}.now_ms() RETURNS bigint LANGUAGE sql STABLE
             AS $$ SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint $$;
 
         CREATE TABLE {s}.events (

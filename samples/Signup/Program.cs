@@ -16,10 +16,19 @@ builder.Services.AddSingleton<IStripe, FakeStripe>();
 builder.Services.AddSingleton<ICrm, FakeCrm>();
 builder.Services.AddSingleton<IMailingList, FakeMailingList>();
 // Durable on an embedded SQLite file: no server to install. Runs survive a crash or a restart and resume from their
-// last stored step. (The first retry's backoff is shortened for the demo.)
-builder.Services
-    .AddFanOut(o => o.RetryBaseDelay = TimeSpan.FromMilliseconds(300))
-    .UseSqlite("Data Source=fanout-signup.db", sqlite => sqlite.Durability = SqliteDurability.Full);
+// last stored step. With FANOUT_POSTGRES set to a connection string, the runs are kept in PostgreSQL instead, where
+// several copies of this app share them as nodes. (The first retry's backoff is shortened for the demo.)
+var postgres = Environment.GetEnvironmentVariable("FANOUT_POSTGRES");
+var fanOutBuilder = builder.Services.AddFanOut(o => o.RetryBaseDelay = TimeSpan.FromMilliseconds(300));
+if (string.IsNullOrWhiteSpace(postgres))
+{
+    fanOutBuilder.UseSqlite("Data Source=fanout-signup.db", sqlite => sqlite.Durability = SqliteDurability.Full);
+}
+else
+{
+    fanOutBuilder.UsePostgres(postgres, pg => pg.Schema = "fanout_signup");
+}
+var storeName = string.IsNullOrWhiteSpace(postgres) ? "SQLite, fanout-signup.db" : "PostgreSQL, schema fanout_signup";
 
 using var host = builder.Build();
 await host.StartAsync();
@@ -30,7 +39,7 @@ var userId = $"u-{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}";
 var signup = new UserSignup(new User(userId, "ada@example.com", "Ada Lovelace"), Plan: "pro");
 var once = new SendOptions { DeduplicationKey = $"signup-{userId}" };
 
-Console.WriteLine($"Sending app/user.signup once (store: SQLite, fanout-signup.db) ...");
+Console.WriteLine($"Sending app/user.signup once (store: {storeName}) ...");
 Timeline.Restart();
 var sent = await fanout.SendAsync(signup, once);
 Timeline.Say("sender", $"event {sent.EventId} stored with {sent.Runs.Count} runs; the sender goes on");
