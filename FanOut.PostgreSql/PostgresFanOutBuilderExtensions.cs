@@ -43,6 +43,8 @@ public static class PostgresFanOutBuilderExtensions
                 // A run may finish on another node: this node's WaitForRunAsync callers learn of it by NOTIFY. (Resolved
                 // when a notification arrives: the waiters depend on the store, so not here.)
                 RunFinished = runId => _ = RefreshWaitersAsync(sp.GetRequiredService<RunWaiters>(), runId),
+                // A cancel request made on another node reaches the attempt running here with the next lease renewal.
+                CancelRequested = (runId, reason) => sp.GetRequiredService<Worker.RunCancellations>().Cancel(runId, reason),
             };
         }));
         return builder;

@@ -49,6 +49,13 @@ public sealed class PostgresStore : IFanOutStore, IAsyncDisposable
     /// <summary>Called when NOTIFY says runs may be due (set by <c>UsePostgres</c> to wake the local worker).</summary>
     internal Action? WakeWorker { get; set; }
 
+    /// <summary>Called for a held run asked to cancel on another node, when its lease is renewed (set by <c>UsePostgres</c> to stop the attempt).</summary>
+    internal Action<string, string>? CancelRequested
+    {
+        get => leases.CancelRequested;
+        set => leases.CancelRequested = value;
+    }
+
     /// <summary>Called with a run's id when NOTIFY says it finished (on any node), or null after a reconnect (set by <c>UsePostgres</c> for local waiters).</summary>
     internal Action<string?>? RunFinished { get; set; }
 

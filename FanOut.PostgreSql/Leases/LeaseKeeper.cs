@@ -10,11 +10,17 @@ namespace FanOut.PostgreSql.Leases;
 /// </summary>
 internal sealed class LeaseKeeper(PostgresDatabase db) : IAsyncDisposable
 {
+    /// <summary>
+    /// Called for a held run that was asked to cancel (on any node: the admin, or a cancelling event accepted elsewhere):
+    /// renewals carry the request here, so the run is stopped within a renewal interval wherever the request was made.
+    /// </summary>
+    public Action<string, string>? CancelRequested { get; set; }
+
     private const string Renew = """
         UPDATE {s}.runs r SET lease_expires_at = {s}.now_ms() + @lease
         FROM unnest(@ids, @epochs) AS held(id, epoch)
         WHERE r.id = held.id AND r.lease_epoch = held.epoch AND r.status = 1
-        RETURNING r.id;
+        RETURNING r.id, r.cancel_reason;
         """;
 
     private readonly ConcurrentDictionary<string, long> held = new(StringComparer.Ordinal);
@@ -109,6 +115,10 @@ internal sealed class LeaseKeeper(PostgresDatabase db) : IAsyncDisposable
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 renewed.Add(reader.GetString(0));
+                if (!reader.IsDBNull(1))
+                {
+                    CancelRequested?.Invoke(reader.GetString(0), reader.GetString(1));
+                }
             }
         }
         foreach (var (id, epoch) in snapshot)

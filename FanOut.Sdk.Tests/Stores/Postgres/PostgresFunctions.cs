@@ -5,6 +5,9 @@ namespace FanOut.Tests.Stores.Postgres;
 [Event("test/pg.order")]
 public sealed record PgOrder(string Id);
 
+[Event("test/pg.block")]
+public sealed record PgBlock(string Id);
+
 /// <summary>Functions the PostgreSQL tests host: each records what its steps did, per order id.</summary>
 public static class PostgresFunctions
 {
@@ -23,4 +26,8 @@ public static class PostgresFunctions
 
     [Function("pg-other-function", Event = "test/pg.order")]
     public static Task OtherFunction(PgOrder order) => Task.CompletedTask;
+
+    [Function("pg-blocks-until-cancelled", Event = "test/pg.block")]
+    public static async Task BlocksUntilCancelled(PgBlock block, CancellationToken cancellationToken) =>
+        await Task.Delay(Timeout.Infinite, cancellationToken);
 }

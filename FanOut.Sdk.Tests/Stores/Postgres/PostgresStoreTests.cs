@@ -223,6 +223,23 @@ public sealed class PostgresStoreTests(PostgresServer server) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_run_cancelled_on_another_node_is_stopped_where_it_runs_at_its_next_lease_renewal()
+    {
+        await using var worker = await App(o => o.LeaseRenewalInterval = TimeSpan.FromMilliseconds(200), "pg-blocks-until-cancelled");
+        await using var admin = await App(o => o.ClaimRuns = false, "pg-blocks-until-cancelled");
+        var sent = await admin.Client.SendAsync(new PgBlock("b-1"));
+        var runId = sent.Runs[0].RunId;
+        await TestApp.Within(WaitUntilAsync(() => (short?)server.ScalarAsync($"SELECT status FROM \"{schema}\".runs WHERE id = '{runId}';").Result == 1),
+            "the worker node to start the run");
+
+        var requested = await admin.Services.GetRequiredService<IFanOutAdmin>().CancelRunAsync(runId, "stopped from the admin node");
+        var result = await TestApp.Within(admin.Client.WaitForRunAsync(runId), "the run to be stopped on the worker node");
+
+        Assert.Equal(CancelOutcome.Requested, requested);
+        Assert.Equal((RunStatus.Cancelled, "stopped from the admin node"), (result.Status, result.Error!.Message));
+    }
+
+    [Fact]
     public async Task The_health_check_reports_a_reachable_store_healthy_and_an_unreachable_one_unhealthy()
     {
         await using var app = await App();
@@ -238,8 +255,8 @@ public sealed class PostgresStoreTests(PostgresServer server) : IAsyncLifetime
         Assert.Contains("unreachable", unhealthy.Entries["fanout-postgres"].Description);
     }
 
-    private Task<TestApp> App(Action<PostgresStoreOptions>? configure = null) =>
-        TestApp.StartAsync(o => o.OnlyFunctions("pg-record-order"), services => services.AddFanOut().UsePostgres(server.ConnectionString, o =>
+    private Task<TestApp> App(Action<PostgresStoreOptions>? configure = null, string function = "pg-record-order") =>
+        TestApp.StartAsync(o => o.OnlyFunctions(function), services => services.AddFanOut().UsePostgres(server.ConnectionString, o =>
         {
             o.Schema = schema;
             o.PollInterval = TimeSpan.FromMilliseconds(500);
