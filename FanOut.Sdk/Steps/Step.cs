@@ -254,15 +254,21 @@ public sealed class Step
 
     private static InvokeFailedException InvokeFailure(string uniqueId, string functionId, StepState memo, RunError error)
     {
+        // The memo's output says which run and how it ended; the exception carries the child's own error.
         string childRunId = "";
         RunStatus? status = null;
         if (memo.Output is { } json)
         {
             using var document = JsonDocument.Parse(json);
-            childRunId = document.RootElement.GetProperty("runId").GetString() ?? "";
-            if (document.RootElement.TryGetProperty("status", out var s) && Enum.TryParse<RunStatus>(s.GetString(), out var parsed))
+            var root = document.RootElement;
+            childRunId = root.GetProperty("runId").GetString() ?? "";
+            if (root.TryGetProperty("status", out var s) && Enum.TryParse<RunStatus>(s.GetString(), out var parsed))
             {
                 status = parsed;
+            }
+            if (root.TryGetProperty("errorType", out var type) && root.TryGetProperty("errorMessage", out var message))
+            {
+                error = new RunError(type.GetString() ?? "", message.GetString() ?? "", null);
             }
         }
         return new InvokeFailedException(uniqueId, functionId, childRunId, status, error);
