@@ -63,6 +63,12 @@ internal sealed record ErrorJson(string Type, string Message, string? StackTrace
 /// <summary><c>fanout runs cancel --json</c>.</summary>
 internal sealed record CancelJson(string RunId, string Outcome, string? Status);
 
+/// <summary><c>fanout runs replay --json</c>: one entry per run matched; <c>newRunId</c> null when refused (or a dry run).</summary>
+internal sealed record ReplayListJson(string Mode, bool DryRun, IReadOnlyList<ReplayJson> Replays);
+
+/// <summary>One replay.</summary>
+internal sealed record ReplayJson(string RunId, string FunctionId, string? NewRunId, string? Refused);
+
 /// <summary>The source-generated serializers of the --json shapes: no reflection.</summary>
 [JsonSourceGenerationOptions(
     WriteIndented = true,
@@ -71,6 +77,7 @@ internal sealed record CancelJson(string RunId, string Outcome, string? Status);
 [JsonSerializable(typeof(RunListJson))]
 [JsonSerializable(typeof(RunDetailJson))]
 [JsonSerializable(typeof(CancelJson))]
+[JsonSerializable(typeof(ReplayListJson))]
 internal sealed partial class FanOutCliJson : JsonSerializerContext;
 
 /// <summary>Writes the shapes, and reads stored JSON bytes back as elements.</summary>
