@@ -321,6 +321,23 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Contains("is not in the store", unknown.Error);
     }
 
+    [Fact]
+    public async Task Events_are_listed_newest_first_with_their_runs_and_filtered_by_name()
+    {
+        var (code, output, error) = await Run("events", "list", "--store", database.Path);
+        var placed = await Run("events", "list", "--store", database.Path, "--name", "app/order.placed", "--json");
+
+        Assert.Equal((0, ""), (code, error));
+        var lines = output.TrimEnd().Split('\n');
+        Assert.Equal(["EVENT", "NAME", "ACCEPTED", "RUNS", "DATA"], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(4, lines.Length);
+        Assert.StartsWith("01EVENT0000000000000000003  app/order.placed", lines[1]);
+        using var document = JsonDocument.Parse(placed.Output);
+        var events = document.RootElement.GetProperty("events").EnumerateArray().ToArray();
+        Assert.Equal(["01EVENT0000000000000000003", "01EVENT0000000000000000002"], events.Select(e => e.GetProperty("id").GetString()));
+        Assert.All(events, e => Assert.Equal(1, e.GetProperty("runs").GetInt32()));
+    }
+
     private async Task<string[]> ListedIds(params string[] filters)
     {
         var (code, output, error) = await Run(["runs", "list", "--store", database.Path, "--json", .. filters]);
