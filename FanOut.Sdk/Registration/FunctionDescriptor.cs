@@ -51,6 +51,9 @@ public sealed class FunctionDescriptor
     /// <summary>Calls the function's failure handler (<see cref="FunctionAttribute.OnFailure"/>), with <see cref="RunContext.Failure"/> set; null when it has none.</summary>
     public FunctionInvoker? FailureHandler { get; init; }
 
+    /// <summary>The events that cancel this function's runs (<see cref="CancelOnAttribute"/>).</summary>
+    public IReadOnlyList<CancelTrigger> CancelOn { get; init; } = [];
+
     /// <inheritdoc />
     public override string ToString() => $"{Id} (on {EventName})";
 }
