@@ -30,5 +30,5 @@ public sealed class CancelOnAttribute : Attribute
     /// A field path, <c>data.</c> followed by JSON property names separated by dots (<c>data.userId</c>,
     /// <c>data.user.id</c>): the cancelling event must carry the same value there as the run's triggering event.
     /// </summary>
-    public string? Match { get; set; }
+    public new string? Match { get; set; }
 }
