@@ -39,6 +39,10 @@ namespace FanOut.Generators.Diagnostics
                     LazyThreadSafetyMode.ExecutionAndPublication);
                 start.RegisterSymbolAction(c => AnalyzeType(c, eventAttribute, catalog), SymbolKind.NamedType);
                 start.RegisterSymbolAction(c => AnalyzeMethod(c, functionAttribute, catalog), SymbolKind.Method);
+                if (start.Compilation.GetTypeByMetadataName(CancelOnParser.AttributeName) is { } cancelOnAttribute)
+                {
+                    start.RegisterSymbolAction(c => AnalyzeCancelOn(c, functionAttribute, cancelOnAttribute), SymbolKind.Method);
+                }
                 StepCallAnalysis.Register(start, functionAttribute);
             });
         }
@@ -69,6 +73,24 @@ namespace FanOut.Generators.Diagnostics
             }
             var model = FunctionParser.Parse(method, attribute, context.CancellationToken);
             Report(context, method, attribute, model.Problems.Concat(catalog.Value.CheckFunction(model)));
+        }
+
+        /// <summary>FANOUT021: [CancelOn] without [Function] on the same method. The generator never reads such a method.</summary>
+        private static void AnalyzeCancelOn(SymbolAnalysisContext context, INamedTypeSymbol functionAttribute, INamedTypeSymbol cancelOnAttribute)
+        {
+            var method = (IMethodSymbol)context.Symbol;
+            if (IsFunctionCandidate(method) && Find(method, functionAttribute) is not null)
+            {
+                return;
+            }
+            foreach (var attribute in method.GetAttributes())
+            {
+                if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, cancelOnAttribute))
+                {
+                    var location = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation() ?? method.Locations[0];
+                    context.ReportDiagnostic(Diagnostic.Create(FanOutDiagnostics.CancelOnWithoutFunction, location, Symbols.Display(method)));
+                }
+            }
         }
 
         private static void Report(SymbolAnalysisContext context, ISymbol symbol, AttributeData attribute, IEnumerable<Problem> problems)
