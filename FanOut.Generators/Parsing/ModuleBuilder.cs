@@ -57,7 +57,25 @@ namespace FanOut.Generators.Parsing
                 assembly.References.ModuleTypes,
                 validEvents.Select(e => e.Key).ToEquatableArray(),
                 validFunctions.ToEquatableArray(),
-                types.Distinct().OrderBy(t => t.FullyQualifiedName, System.StringComparer.Ordinal).ToEquatableArray());
+                types.Distinct().OrderBy(t => t.FullyQualifiedName, System.StringComparer.Ordinal).ToEquatableArray(),
+                FunctionRefs(validFunctions, catalog));
+        }
+
+        /// <summary>
+        /// A reference for every valid function whose event has exactly one payload type (with two declarations of one
+        /// name, FANOUT004, there is none to name).
+        /// </summary>
+        private static EquatableArray<FunctionRefModel> FunctionRefs(List<FunctionModel> functions, Catalog catalog)
+        {
+            var refs = new List<FunctionRefModel>();
+            foreach (var function in functions.OrderBy(f => f.Key.Id, System.StringComparer.Ordinal))
+            {
+                if (function.EventName is { } eventName && catalog.PayloadTypeOf(eventName) is { } payloadType)
+                {
+                    refs.Add(new FunctionRefModel(function.Key.Id, eventName, payloadType, function.OutputTypeName));
+                }
+            }
+            return refs.ToEquatableArray();
         }
     }
 }
