@@ -162,6 +162,15 @@ public sealed class FunctionRefTests
     }
 
     [Fact]
+    public void An_assembly_named_Functions_gets_a_module_namespace_that_does_not_clash_with_the_Functions_class()
+    {
+        var (result, output) = Generate(Compile("Functions", [], Samples.Signup));
+
+        Assert.Empty(CompilerProblems(output));
+        Assert.Contains("namespace FanOut.Generated.Functions_", GeneratedSource(result, RegistrationEmitter.HintName));
+    }
+
+    [Fact]
     public void Changing_a_step_result_type_regenerates_the_module_but_leaves_the_function_references_unchanged()
     {
         var compilation = Compile(Samples.Durable);
