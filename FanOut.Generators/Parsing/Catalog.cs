@@ -94,10 +94,6 @@ namespace FanOut.Generators.Parsing
             }
         }
 
-        /// <summary>The payload type of event <paramref name="eventName"/>, fully qualified; null when it is unknown or declared twice.</summary>
-        public string? PayloadTypeOf(string eventName) =>
-            events.TryGetValue(eventName, out var declared) && declared.Count == 1 ? declared[0].TypeName : null;
-
         /// <summary>The known event name nearest to <paramref name="name"/> by edit distance, when it is near enough to be a typo.</summary>
         private string? Closest(string name)
         {

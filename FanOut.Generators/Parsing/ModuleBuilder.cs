@@ -58,19 +58,25 @@ namespace FanOut.Generators.Parsing
                 validEvents.Select(e => e.Key).ToEquatableArray(),
                 validFunctions.ToEquatableArray(),
                 types.Distinct().OrderBy(t => t.FullyQualifiedName, System.StringComparer.Ordinal).ToEquatableArray(),
-                FunctionRefs(validFunctions, catalog));
+                FunctionRefs(validFunctions, validEvents.Select(e => e.Key).Concat(assembly.References.Events)));
         }
 
         /// <summary>
-        /// A reference for every valid function whose event has exactly one payload type (with two declarations of one
-        /// name, FANOUT004, there is none to name).
+        /// A reference for every valid function whose event has exactly one payload type that generated code can name:
+        /// declared by a valid local event (one with FANOUT010 or 012 is left out) or by a referenced assembly. With two
+        /// declarations of one name (FANOUT004) there is no single type.
         /// </summary>
-        private static EquatableArray<FunctionRefModel> FunctionRefs(List<FunctionModel> functions, Catalog catalog)
+        private static EquatableArray<FunctionRefModel> FunctionRefs(List<FunctionModel> functions, IEnumerable<EventKey> events)
         {
+            var payloadTypes = new Dictionary<string, string?>(System.StringComparer.Ordinal);
+            foreach (var e in events)
+            {
+                payloadTypes[e.Name] = payloadTypes.TryGetValue(e.Name, out var other) && other != e.TypeName ? null : e.TypeName;
+            }
             var refs = new List<FunctionRefModel>();
             foreach (var function in functions.OrderBy(f => f.Key.Id, System.StringComparer.Ordinal))
             {
-                if (function.EventName is { } eventName && catalog.PayloadTypeOf(eventName) is { } payloadType)
+                if (function.EventName is { } eventName && payloadTypes.TryGetValue(eventName, out var payloadType) && payloadType is not null)
                 {
                     refs.Add(new FunctionRefModel(function.Key.Id, eventName, payloadType, function.OutputTypeName));
                 }

@@ -105,6 +105,29 @@ public sealed class FunctionRefTests
         Assert.DoesNotContain("erroneous", functions);
     }
 
+    [Fact]
+    public void A_function_on_an_event_whose_type_generated_code_cannot_reach_gets_no_reference()
+    {
+        var (result, output) = Generate(Compile("""
+            using System.Threading.Tasks;
+            using FanOut;
+
+            namespace App;
+
+            public static class Functions
+            {
+                [Event("app/secret")]
+                private sealed record Secret(string Id);
+
+                [Function("on-secret", Event = "app/secret")]
+                public static Task RunAsync(Step step) => Task.CompletedTask;
+            }
+            """));
+
+        Assert.DoesNotContain("on-secret", GeneratedSource(result, FunctionsEmitter.HintName));
+        Assert.DoesNotContain(CompilerProblems(output), d => d.Location.SourceTree?.FilePath.EndsWith(FunctionsEmitter.HintName) == true);
+    }
+
     [Theory]
     [InlineData("start-stripe-trial", "StartStripeTrial")]
     [InlineData("app/user.signup", "AppUserSignup")]
