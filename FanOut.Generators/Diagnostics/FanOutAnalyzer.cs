@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -106,6 +107,7 @@ namespace FanOut.Generators.Diagnostics
         private static Catalog BuildCatalog(Compilation compilation, INamedTypeSymbol eventAttribute, INamedTypeSymbol functionAttribute, CancellationToken cancellationToken)
         {
             var events = new List<EventKey>();
+            var eventTypes = new Dictionary<string, INamedTypeSymbol>(StringComparer.Ordinal);
             var functions = new List<FunctionKey>();
             var pending = new Stack<INamespaceOrTypeSymbol>();
             pending.Push(compilation.Assembly.GlobalNamespace);
@@ -117,7 +119,12 @@ namespace FanOut.Generators.Diagnostics
                 {
                     if (Find(type, eventAttribute) is { } eventData)
                     {
-                        events.Add(EventParser.ReadKey(type, eventData));
+                        var key = EventParser.ReadKey(type, eventData);
+                        events.Add(key);
+                        if (!eventTypes.ContainsKey(key.Name))
+                        {
+                            eventTypes.Add(key.Name, type);
+                        }
                     }
                     foreach (var member in type.GetMembers())
                     {
@@ -135,7 +142,20 @@ namespace FanOut.Generators.Diagnostics
                     }
                 }
             }
-            return new Catalog(events, functions, AssemblyParser.ReadReferences(compilation, cancellationToken));
+            // Parsed only for an event some function matches on without taking its payload, once per event.
+            var jsonNames = new ConcurrentDictionary<string, IReadOnlyList<string>?>(StringComparer.Ordinal);
+            return new Catalog(events, functions, AssemblyParser.ReadReferences(compilation, cancellationToken),
+                name => jsonNames.GetOrAdd(name, n => eventTypes.TryGetValue(n, out var type) ? JsonNamesOf(type, cancellationToken) : null));
+        }
+
+        /// <summary>As the generator reads them from the event's model: none for the types EventParser does not serialize.</summary>
+        private static IReadOnlyList<string>? JsonNamesOf(INamedTypeSymbol type, CancellationToken cancellationToken)
+        {
+            if (Symbols.IsGenericOrInGeneric(type) || type.IsStatic || type.IsRefLikeType)
+            {
+                return null;
+            }
+            return Serialization.SerializationParser.JsonPropertyNames(type, cancellationToken);
         }
 
         // The methods the generator reads: those declared with method syntax (not accessors, local functions or lambdas).

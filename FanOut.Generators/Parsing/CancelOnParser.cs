@@ -8,7 +8,8 @@ namespace FanOut.Generators.Parsing
 {
     /// <summary>
     /// Reads the <c>[CancelOn]</c> attributes of a function: an invalid event name (FANOUT022), an invalid Match path
-    /// (FANOUT023), and a Match whose first property is not a JSON property of the payload the function takes (FANOUT024).
+    /// (FANOUT023), and a Match whose first property is not a JSON property of the payload the function takes (FANOUT024;
+    /// for a function that does not take its payload, <see cref="Catalog"/> checks against the event's type).
     /// </summary>
     internal static class CancelOnParser
     {
@@ -69,14 +70,25 @@ namespace FanOut.Generators.Parsing
                     jsonNames = SerializationParser.JsonPropertyNames(payloadType, cancellationToken);
                     jsonNamesRead = true;
                 }
-                var property = MatchPaths.FirstProperty(match);
-                if (jsonNames is not null && !Contains(jsonNames, property))
+                if (jsonNames is not null && UnknownProperty(id, i, match, Symbols.Display(payloadType), jsonNames) is { } problem)
                 {
-                    problems.Add(Problem.AtCancelOn(ProblemIds.UnknownMatchProperty, ProblemSite.CancelOnMatch, i,
-                        id, match, property, Symbols.Display(payloadType), Known(jsonNames), Suggestion(jsonNames, property)));
+                    problems.Add(problem);
                 }
             }
             return models.ToEquatableArray();
+        }
+
+        /// <summary>
+        /// FANOUT024 when the first property of a valid <paramref name="match"/> is not one of <paramref name="jsonNames"/>,
+        /// the payload's JSON property names; null when it is.
+        /// </summary>
+        public static Problem? UnknownProperty(string id, int attributeIndex, string match, string payloadDisplay, IReadOnlyList<string> jsonNames)
+        {
+            var property = MatchPaths.FirstProperty(match);
+            return Contains(jsonNames, property)
+                ? null
+                : Problem.AtCancelOn(ProblemIds.UnknownMatchProperty, ProblemSite.CancelOnMatch, attributeIndex,
+                    id, match, property, payloadDisplay, Known(jsonNames), Suggestion(jsonNames, property, match));
         }
 
         private static bool Contains(IReadOnlyList<string> names, string name)
@@ -95,7 +107,7 @@ namespace FanOut.Generators.Parsing
             names.Count == 0 ? "it has none" : "it has '" + string.Join("', '", names) + "'";
 
         /// <summary>The JSON name the user most likely meant: the same name in another case (the C# name), else a near typo.</summary>
-        private static string Suggestion(IReadOnlyList<string> names, string property)
+        private static string Suggestion(IReadOnlyList<string> names, string property, string match)
         {
             string? best = null;
             int bestDistance = int.MaxValue;
@@ -108,7 +120,10 @@ namespace FanOut.Generators.Parsing
                     bestDistance = distance;
                 }
             }
-            return best is not null && bestDistance <= System.Math.Max(2, property.Length / 3) ? "; did you mean 'data." + best + "'?" : ".";
+            // Only the first property is replaced: the rest of the path is not checked, so it is kept as written.
+            return best is not null && bestDistance <= System.Math.Max(2, property.Length / 3)
+                ? "; did you mean '" + MatchPaths.Prefix + best + match.Substring(MatchPaths.Prefix.Length + property.Length) + "'?"
+                : ".";
         }
     }
 

@@ -16,7 +16,7 @@ namespace FanOut.Generators.Parsing
         public static ModuleModel Build(
             ImmutableArray<EventModel> events, ImmutableArray<FunctionModel> functions, ImmutableArray<StepResultModel?> stepResults, AssemblyModel assembly)
         {
-            var catalog = new Catalog(events.Select(e => e.Key), functions.Select(f => f.Key), assembly.References);
+            var catalog = new Catalog(events.Select(e => e.Key), functions.Select(f => f.Key), assembly.References, name => JsonNamesOf(events, name));
 
             var validEvents = events
                 .Where(e => e.Problems.Count == 0)
@@ -59,6 +59,19 @@ namespace FanOut.Generators.Parsing
                 validFunctions.ToEquatableArray(),
                 types.Distinct().OrderBy(t => t.FullyQualifiedName, System.StringComparer.Ordinal).ToEquatableArray(),
                 FunctionRefs(validFunctions, validEvents.Select(e => e.Key).Concat(assembly.References.Events)));
+        }
+
+        /// <summary>The JSON property names of the first local event named <paramref name="name"/>, from its parsed closure.</summary>
+        private static IReadOnlyList<string>? JsonNamesOf(ImmutableArray<EventModel> events, string name)
+        {
+            foreach (var e in events)
+            {
+                if (e.Key.Name == name)
+                {
+                    return SerializationParser.JsonPropertyNames(e.Serialization.Types, e.Key.TypeName);
+                }
+            }
+            return null;
         }
 
         /// <summary>

@@ -13,12 +13,17 @@ namespace FanOut.Generators.Serialization
         /// with [JsonIgnore] (always) are left out. Null when the type is not written as a JSON object (a dictionary,
         /// JsonElement, a value), so any name may be valid.
         /// </summary>
-        public static IReadOnlyList<string>? JsonPropertyNames(ITypeSymbol type, CancellationToken cancellationToken)
+        public static IReadOnlyList<string>? JsonPropertyNames(ITypeSymbol type, CancellationToken cancellationToken) =>
+            JsonPropertyNames(Parse(type, cancellationToken).Types, NameOf(type));
+
+        /// <summary>As <see cref="JsonPropertyNames(ITypeSymbol, CancellationToken)"/>, from an already parsed closure.</summary>
+        /// <param name="types">The closure (<see cref="SerializationResult.Types"/>).</param>
+        /// <param name="typeName">The type, fully qualified.</param>
+        public static IReadOnlyList<string>? JsonPropertyNames(EquatableArray<TypeSpec> types, string typeName)
         {
-            var name = NameOf(type);
-            foreach (var spec in Parse(type, cancellationToken).Types)
+            foreach (var spec in types)
             {
-                if (spec.FullyQualifiedName != name)
+                if (spec.FullyQualifiedName != typeName)
                 {
                     continue;
                 }

@@ -142,26 +142,30 @@ public sealed class CancelOnDiagnosticTests
     }
 
     [Fact]
-    public void A_match_is_not_checked_against_a_payload_the_function_does_not_take()
+    public void FANOUT024_checks_a_function_that_does_not_take_its_payload_against_its_events_type_and_leaves_it_out_of_the_table()
     {
-        var source = """
-            using System.Threading.Tasks;
-            using FanOut;
-
-            namespace App;
-
-            [Event("app/user.signup")]
-            public sealed record UserSignup(string UserId, string Email);
-
-            public static class Functions
-            {
+        var (result, output) = Generate(Compile(Function("""
                 [Function("no-payload", Event = "app/user.signup")]
-                [CancelOn("app/user.deleted", Match = "data.anything")]
-                public static Task NoPayloadAsync(Step step) => Task.CompletedTask;
-            }
-            """;
+                [CancelOn("app/user.deleted", Match = "data.UserId.value")]
+                public static Task RunAsync(Step step) => Task.CompletedTask;
+            """)));
 
-        Assert.Empty(Diagnose(source));
+        Single(Analyze(output), "FANOUT024", "\"data.UserId.value\"",
+            "Function 'no-payload' has [CancelOn] Match = \"data.UserId.value\", but 'UserId' is not a JSON property of its payload 'App.UserSignup' " +
+            "(it has 'userId', 'email'); did you mean 'data.userId.value'? The match compares the events' JSON as sent, so name the property as it " +
+            "is written there: its C# name in camelCase, or its [JsonPropertyName].");
+        Assert.DoesNotContain("\"no-payload\"", GeneratedSource(result, TriggersEmitter.HintName));
+        Assert.Empty(CompilerProblems(output));
+    }
+
+    [Fact]
+    public void A_function_that_does_not_take_its_payload_may_match_on_its_events_properties()
+    {
+        Assert.Empty(Diagnose(Function("""
+                [Function("no-payload", Event = "app/user.signup")]
+                [CancelOn("app/user.deleted", Match = "data.email")]
+                public static Task RunAsync(Step step) => Task.CompletedTask;
+            """)));
     }
 
     [Fact]
