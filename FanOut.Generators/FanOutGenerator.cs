@@ -85,7 +85,9 @@ namespace FanOut.Generators
 
             context.RegisterSourceOutput(functionRefs, static (output, model) =>
             {
-                if (model.ReferencesSdk)
+                // Without functions there is nothing to reference, and no class that could hide, in a project that sees
+                // another's internals (a test project), the FanOut.Generated.Functions of the project it tests.
+                if (model.ReferencesSdk && model.Functions.Count > 0)
                 {
                     output.AddSource(FunctionsEmitter.HintName, FunctionsEmitter.Emit(model));
                 }

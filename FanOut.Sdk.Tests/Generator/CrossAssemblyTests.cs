@@ -64,6 +64,23 @@ public sealed class CrossAssemblyTests
     }
 
     [Fact]
+    public void A_project_without_functions_that_sees_anothers_internals_uses_that_projects_function_references()
+    {
+        var contracts = Emit(Generate(Compile("Contracts", [],
+            "[assembly: System.Runtime.CompilerServices.InternalsVisibleTo(\"App\")]\n" + ContractsSource)).Output);
+        var (_, output) = Generate(Compile("App", [contracts], """
+            namespace App;
+
+            public static class Caller
+            {
+                public static string Id => FanOut.Generated.Functions.AuditSignup.Id;
+            }
+            """));
+
+        Assert.Empty(CompilerProblems(output));
+    }
+
+    [Fact]
     public void A_misspelt_referenced_event_gives_FANOUT001_with_a_suggestion()
     {
         var (_, output) = GenerateApp(AppFunction("welcome", "app/user.sigup", "Contracts.UserSignup signup"));
