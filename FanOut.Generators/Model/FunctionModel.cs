@@ -59,7 +59,8 @@ namespace FanOut.Generators.Model
     /// <param name="IsStatic">True for a static method.</param>
     /// <param name="Parameters">The parameters in declaration order.</param>
     /// <param name="ReturnsValue">True for Task&lt;T&gt; and ValueTask&lt;T&gt;.</param>
-    /// <param name="OutputTypeName">T, fully qualified, when the function returns a value.</param>
+    /// <param name="OutputTypeName">T, fully qualified, when the function returns a value (for typeof).</param>
+    /// <param name="AnnotatedOutputTypeName">T with its nullable reference annotations (for type arguments), when the function returns a value.</param>
     /// <param name="TimeoutSeconds">The attribute's TimeoutSeconds (0 = default).</param>
     /// <param name="Retries">The attribute's Retries (-1 = the configured default).</param>
     /// <param name="CancelOn">Its <c>[CancelOn]</c> attributes, in declaration order.</param>
@@ -77,6 +78,7 @@ namespace FanOut.Generators.Model
         EquatableArray<ParameterModel> Parameters,
         bool ReturnsValue,
         string? OutputTypeName,
+        string? AnnotatedOutputTypeName,
         double TimeoutSeconds,
         int Retries,
         EquatableArray<CancelOnModel> CancelOn,

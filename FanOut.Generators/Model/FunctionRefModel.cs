@@ -4,7 +4,8 @@ namespace FanOut.Generators.Model
     /// <param name="Id">The function id.</param>
     /// <param name="EventName">The triggering event's name.</param>
     /// <param name="PayloadTypeName">The event's payload type, fully qualified.</param>
-    /// <param name="OutputTypeName">The function's output type (T of Task&lt;T&gt;), fully qualified, or null when it returns none.</param>
+    /// <param name="OutputTypeName">The function's output type (T of Task&lt;T&gt;), fully qualified with its nullable annotations
+    /// (<c>string?</c>), or null when it returns none.</param>
     internal sealed record FunctionRefModel(string Id, string EventName, string PayloadTypeName, string? OutputTypeName);
 
     /// <summary>What <c>FanOut.Functions.g.cs</c> is written from.</summary>

@@ -48,6 +48,7 @@ namespace FanOut.Generators.Parsing
                 parameters,
                 returnsValue,
                 output is null ? null : Symbols.FullName(output),
+                output is null ? null : Symbols.AnnotatedFullName(output),
                 timeout,
                 retries,
                 cancelOn,

@@ -91,7 +91,7 @@ namespace FanOut.Generators.Parsing
             {
                 if (function.EventName is { } eventName && payloadTypes.TryGetValue(eventName, out var payloadType) && payloadType is not null)
                 {
-                    refs.Add(new FunctionRefModel(function.Key.Id, eventName, payloadType, function.OutputTypeName));
+                    refs.Add(new FunctionRefModel(function.Key.Id, eventName, payloadType, function.AnnotatedOutputTypeName));
                 }
             }
             return refs.ToEquatableArray();

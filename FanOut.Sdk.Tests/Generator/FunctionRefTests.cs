@@ -86,6 +86,24 @@ public sealed class FunctionRefTests
     }
 
     [Fact]
+    public void A_nullable_output_keeps_its_annotation_so_step_Invoke_returns_what_the_function_may_return()
+    {
+        var (result, output) = Generate(Compile(Samples.WithFunctions("""
+                [Function("maybe", Event = "app/user.signup")]
+                public static Task<string?> MaybeAsync(UserSignup signup) => Task.FromResult<string?>(null);
+
+                [Function("list", Event = "app/user.signup")]
+                public static Task<System.Collections.Generic.List<string?>> ListAsync(UserSignup signup) => Task.FromResult(new System.Collections.Generic.List<string?>());
+            """)));
+
+        Assert.Empty(CompilerProblems(output));
+        var functions = GeneratedSource(result, FunctionsEmitter.HintName);
+        Assert.Contains("public static global::FanOut.FunctionRef<global::App.UserSignup, string?> Maybe { get; }", functions);
+        Assert.Contains("public static global::FanOut.FunctionRef<global::App.UserSignup, global::System.Collections.Generic.List<string?>> List { get; }", functions);
+        Assert.Contains("OutputType = typeof(string),", GeneratedSource(result, TriggersEmitter.HintName));
+    }
+
+    [Fact]
     public void Invalid_functions_and_functions_with_unresolved_types_get_no_reference()
     {
         var (result, _) = Generate(Compile(Samples.WithFunctions("""
