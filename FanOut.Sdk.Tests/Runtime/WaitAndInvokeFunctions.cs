@@ -14,13 +14,14 @@ public sealed record ScoreRequest(string Key, int Value);
 
 public sealed record Score(int Value);
 
+[Event("test/member.left")]
+public sealed record MemberLeft(string UserId);
+
 [Event("test/shipment.ordered")]
 public sealed record ShipmentOrdered(string Key);
 
 public static class WaitAndInvokeFunctions
 {
-    public static readonly FunctionRef<ScoreRequest, Score> Scorer = new("scores");
-
     [Function("waits-for-activation", Event = "test/member.joined")]
     public static async Task<string> WaitsForActivation(MemberJoined joined, Step step)
     {
@@ -49,7 +50,7 @@ public static class WaitAndInvokeFunctions
         });
         try
         {
-            var score = await step.Invoke("score", Scorer, new ScoreRequest(wanted.Key, wanted.Value), TimeSpan.FromMinutes(wanted.TimeoutMinutes));
+            var score = await step.Invoke("score", FanOut.Generated.Functions.Scores, new ScoreRequest(wanted.Key, wanted.Value), TimeSpan.FromMinutes(wanted.TimeoutMinutes));
             return "score " + score.Value;
         }
         catch (InvokeFailedException e)
@@ -72,6 +73,23 @@ public static class WaitAndInvokeFunctions
             await Signals.Flag(request.Key + "/score-gate").Task;
         }
         return new Score(request.Value * 2);
+    }
+
+    [Function("cancelled-when-member-leaves", Event = "test/member.joined")]
+    [CancelOn("test/member.left", Match = "data.userId")]
+    public static async Task CancelledWhenMemberLeaves(MemberJoined joined, Step step)
+    {
+        await step.Run("welcome", () =>
+        {
+            Signals.Note(joined.Key, "exec welcome");
+            return Task.CompletedTask;
+        });
+        await step.Sleep("a-day-later", TimeSpan.FromDays(1));
+        await step.Run("follow-up", () =>
+        {
+            Signals.Note(joined.Key, "exec follow-up");
+            return Task.CompletedTask;
+        });
     }
 
     [Function("charges-and-ships", Event = "test/shipment.ordered", Retries = 0)]

@@ -114,6 +114,29 @@ public sealed class WaitAndInvokeTests
     }
 
     [Fact]
+    public async Task An_event_matching_a_cancel_trigger_cancels_the_sleeping_run_and_no_further_step_runs()
+    {
+        var (app, clock, watch) = await StartAsync("cancelled-when-member-leaves");
+        await using var __ = app;
+        var key = Signals.NewKey();
+        var admin = app.Services.GetRequiredService<IFanOutAdmin>();
+
+        var sent = await app.Client.SendAsync(new MemberJoined(key, "u-1"));
+        var runId = sent.Runs.Single().RunId;
+        await TestApp.Within(watch.Suspended(runId), "the run to go to sleep");
+        await app.Client.SendAsync(new MemberLeft("u-2"));
+        var stillSleeping = (await admin.ListRunsAsync(new RunQuery { FunctionId = "cancelled-when-member-leaves" })).Single();
+        var left = await app.Client.SendAsync(new MemberLeft("u-1"));
+        var result = (await app.WaitForRunsAsync(sent)).Single();
+        clock.Advance(TimeSpan.FromDays(2));
+
+        Assert.Equal(RunStatus.Queued, stillSleeping.Status);
+        Assert.Equal(RunStatus.Cancelled, result.Status);
+        Assert.Equal($"cancelled by event 'test/member.left' ({left.EventId})", result.Error!.Message);
+        Assert.Equal(["exec welcome"], Signals.Notes(key));
+    }
+
+    [Fact]
     public async Task Failed_runs_are_replayed_from_scratch_by_default_or_from_the_failed_step()
     {
         var (app, _, _) = await StartAsync("charges-and-ships");
@@ -152,7 +175,7 @@ public sealed class WaitAndInvokeTests
         return (app, clock, watch!);
     }
 
-    /// <summary>Tells a test when a run has suspended on its waits (the store has registered them).</summary>
+    /// <summary>Tells a test when a run has suspended (on its waits, or asleep): the store has queued it again.</summary>
     private sealed class SuspendWatch(IFanOutStore inner) : DelegatingStore(inner)
     {
         private readonly ConcurrentDictionary<string, TaskCompletionSource> suspended = new();
@@ -162,6 +185,13 @@ public sealed class WaitAndInvokeTests
         public override async ValueTask<SuspendResult> SuspendAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, IReadOnlyList<RunWait> waits, CancellationToken cancellationToken)
         {
             var result = await base.SuspendAsync(runId, failures, dueAt, error, waits, cancellationToken);
+            Flag(runId).TrySetResult();
+            return result;
+        }
+
+        public override async ValueTask<RunResult?> RetryAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, CancellationToken cancellationToken)
+        {
+            var result = await base.RetryAsync(runId, failures, dueAt, error, cancellationToken);
             Flag(runId).TrySetResult();
             return result;
         }
