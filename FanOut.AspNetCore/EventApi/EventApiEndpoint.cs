@@ -51,10 +51,24 @@ internal sealed class EventApiEndpoint(IFanOutClient client, IOptionsMonitor<Fan
             return;
         }
 
+        try
+        {
+            await SendAsync(context, body.Value, options, seed, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The body stays unconsumed in the pipe while it is parsed (no copy); consumed now, so the connection
+            // can serve its next request.
+            request.BodyReader.AdvanceTo(body.Value.End);
+        }
+    }
+
+    private async Task SendAsync(HttpContext context, ReadOnlySequence<byte> body, FanOutEventApiOptions options, EventIdSeed? seed, CancellationToken cancellationToken)
+    {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body.Value, DocumentOptions);
+            document = JsonDocument.Parse(body, DocumentOptions);
         }
         catch (JsonException e)
         {
@@ -82,14 +96,15 @@ internal sealed class EventApiEndpoint(IFanOutClient client, IOptionsMonitor<Fan
     /// </summary>
     private static async Task<ReadOnlySequence<byte>?> ReadBodyAsync(HttpContext context, long limit, CancellationToken cancellationToken)
     {
-        if (context.Request.ContentLength > limit)
-        {
-            return null;
-        }
-        // Let the server enforce the same limit too (Kestrel's own default is about 30 MB).
+        // Let the server enforce the same limit too (Kestrel's own default is about 30 MB), also when it discards an
+        // unread body after the answer.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
         {
             sizeFeature.MaxRequestBodySize = limit;
+        }
+        if (context.Request.ContentLength > limit)
+        {
+            return null;
         }
         var reader = context.Request.BodyReader;
         try
@@ -105,7 +120,7 @@ internal sealed class EventApiEndpoint(IFanOutClient client, IOptionsMonitor<Fan
                 }
                 if (result.IsCompleted)
                 {
-                    // Not advanced: the sequence stays valid until the request ends, which outlives its parsing.
+                    // Not advanced yet: the caller parses it in place, then advances past it.
                     return buffer;
                 }
                 reader.AdvanceTo(buffer.Start, buffer.End);
