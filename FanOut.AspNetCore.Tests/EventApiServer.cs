@@ -97,8 +97,15 @@ internal sealed class EventApiServer : IAsyncDisposable
         }
     }
 
+    private bool disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (disposed)
+        {
+            return;
+        }
+        disposed = true;
         Http.Dispose();
         await app.StopAsync();
         await app.DisposeAsync();

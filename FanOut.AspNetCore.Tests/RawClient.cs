@@ -45,6 +45,18 @@ internal static class RawClient
         return (status, Interlocked.Read(ref written));
     }
 
+    /// <summary>Sends only the head of a POST that declares a body of <paramref name="contentLength"/> bytes, and reads the answer's status code.</summary>
+    public static async Task<int> PostHeadOnlyAsync(Uri baseAddress, string path, long contentLength)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(baseAddress.Host, baseAddress.Port);
+        var stream = tcp.GetStream();
+        using var timeout = new CancellationTokenSource(EventApiServer.Patience);
+        var head = Encoding.ASCII.GetBytes($"POST {path} HTTP/1.1\r\nHost: {baseAddress.Authority}\r\nContent-Type: application/json\r\nContent-Length: {contentLength}\r\n\r\n");
+        await stream.WriteAsync(head, timeout.Token);
+        return await ReadStatusAsync(stream, timeout.Token);
+    }
+
     private static async Task<int> ReadStatusAsync(NetworkStream stream, CancellationToken cancellationToken)
     {
         var buffer = new byte[1024];
