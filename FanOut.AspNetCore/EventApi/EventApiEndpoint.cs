@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Text.Json;
 using FanOut.Diagnostics;
+using FanOut.Stores;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -83,7 +84,18 @@ internal sealed class EventApiEndpoint(IFanOutClient client, IOptionsMonitor<Fan
                 await RefuseAsync(context, StatusCodes.Status400BadRequest, error!, "event").ConfigureAwait(false);
                 return;
             }
-            var results = await client.SendManyAsync(events, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<SendResult> results;
+            try
+            {
+                results = await client.SendManyAsync(events, cancellationToken).ConfigureAwait(false);
+            }
+            catch (FanOutStoreException e)
+            {
+                // Nothing was stored; Inngest's clients retry a 5xx with the same seed, so a retry is safe.
+                Log.StoreFailed(logger, e, events.Length);
+                await RefuseAsync(context, StatusCodes.Status500InternalServerError, $"the events were not stored (nothing was): {e.Message}", "store").ConfigureAwait(false);
+                return;
+            }
             EventApiMetrics.EventsReceived.Add(events.Length);
             Activity.Current?.SetTag("fanout.event.count", events.Length);
             await WriteAsync(context, StatusCodes.Status200OK, results, error: null).ConfigureAwait(false);
@@ -172,4 +184,7 @@ internal static partial class Log
 {
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "An Event API request was refused: its event key is not configured.")]
     public static partial void KeyRefused(ILogger logger);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "An Event API request of {Count} event(s) failed: the store did not accept it.")]
+    public static partial void StoreFailed(ILogger logger, Exception error, int count);
 }

@@ -10,5 +10,5 @@ internal static class EventApiMetrics
         FanOutTelemetry.Meter.CreateCounter<long>("fanout.event_api.events.received", "{event}", "Events received and accepted through the HTTP Event API.");
 
     public static readonly Counter<long> RequestsRefused =
-        FanOutTelemetry.Meter.CreateCounter<long>("fanout.event_api.requests.refused", "{request}", "Event API requests refused, by reason (error.type): key, seed, body_too_large, json, event.");
+        FanOutTelemetry.Meter.CreateCounter<long>("fanout.event_api.requests.refused", "{request}", "Event API requests refused, by reason (error.type): key, seed, body_too_large, json, event, store.");
 }
