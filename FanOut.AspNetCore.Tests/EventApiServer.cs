@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using FanOut.Sqlite;
 using FanOut.Stores;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -35,13 +36,25 @@ internal sealed class EventApiServer : IAsyncDisposable
 
     public Ledger Ledger => app.Services.GetRequiredService<Ledger>();
 
-    public static async Task<EventApiServer> StartAsync(Action<FanOutEventApiOptions>? configure = null, Action<IServiceCollection>? services = null)
+    public static async Task<EventApiServer> StartAsync(
+        Action<FanOutEventApiOptions>? configure = null,
+        Action<IServiceCollection>? services = null,
+        Action<FanOutOptions>? fanout = null,
+        string? sqlitePath = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<Ledger>();
-        builder.Services.AddFanOut(o => o.OnlyFunctionsOf<HttpFunctions>());
+        var fanOutBuilder = builder.Services.AddFanOut(o =>
+        {
+            o.OnlyFunctionsOf<HttpFunctions>();
+            fanout?.Invoke(o);
+        });
+        if (sqlitePath is not null)
+        {
+            fanOutBuilder.UseSqlite($"Data Source={sqlitePath}");
+        }
         builder.Services.AddFanOutEventApi(o =>
         {
             o.EventKeys.Add(Key);
