@@ -40,7 +40,8 @@ internal sealed class EventApiServer : IAsyncDisposable
         Action<FanOutEventApiOptions>? configure = null,
         Action<IServiceCollection>? services = null,
         Action<FanOutOptions>? fanout = null,
-        string? sqlitePath = null)
+        string? sqlitePath = null,
+        string pattern = FanOutEndpointRouteBuilderExtensions.DefaultPattern)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -62,7 +63,7 @@ internal sealed class EventApiServer : IAsyncDisposable
         });
         services?.Invoke(builder.Services);
         var app = builder.Build();
-        app.MapFanOutEvents();
+        app.MapFanOutEvents(pattern);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new EventApiServer(app, new Uri(address + "/"));

@@ -257,6 +257,44 @@ public sealed class EventApiTests
     }
 
     [Fact]
+    public async Task An_event_repeating_a_senders_id_starts_no_run_and_answers_the_first_events_id()
+    {
+        await using var server = await EventApiServer.StartAsync();
+        const string body = """{"name":"test/order.placed","id":"order-1","data":{"orderId":"o-1","quantity":1}}""";
+
+        var first = await ReadAsync(await server.PostAsync(body), HttpStatusCode.OK);
+        var again = await ReadAsync(await server.PostAsync($"[{body},{body}]"), HttpStatusCode.OK);
+
+        Assert.Equal([first.Ids[0], first.Ids[0]], again.Ids);
+        Assert.Single(await server.RunsAsync());
+    }
+
+    [Fact]
+    public async Task Every_configured_key_is_accepted_so_a_key_can_be_rotated()
+    {
+        await using var server = await EventApiServer.StartAsync(o => o.EventKeys.Add("the-next-key"));
+        const string body = """{"name":"test/order.placed","data":{"orderId":"o-1","quantity":1}}""";
+
+        await ReadAsync(await server.PostAsync(body), HttpStatusCode.OK);
+        await ReadAsync(await server.PostAsync(body, key: "the-next-key"), HttpStatusCode.OK);
+        await ReadAsync(await server.PostAsync(body, key: "the-next-ke"), HttpStatusCode.Unauthorized);
+
+        Assert.Equal(2, (await server.RunsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task The_route_can_be_given_a_prefix()
+    {
+        await using var server = await EventApiServer.StartAsync(pattern: "/fanout/e/{eventKey}");
+
+        using var moved = await server.Http.PostAsync($"fanout/e/{EventApiServer.Key}", new StringContent("""{"name":"test/order.placed"}"""));
+        using var old = await server.Http.PostAsync($"e/{EventApiServer.Key}", new StringContent("""{"name":"test/order.placed"}"""));
+
+        await ReadAsync(moved, HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.NotFound, old.StatusCode);
+    }
+
+    [Fact]
     public async Task Only_post_is_served()
     {
         await using var server = await EventApiServer.StartAsync();
