@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Text.Json;
 using FanOut.Diagnostics;
-using FanOut.Stores;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
