@@ -52,4 +52,7 @@ internal static partial class Log
 
     [LoggerMessage(22, LogLevel.Error, "The FanOut worker could not record the outcome of run {RunId}")]
     public static partial void RecordFailed(ILogger logger, Exception error, string runId);
+
+    [LoggerMessage(23, LogLevel.Information, "FanOut worker off (FanOutOptions.StartWorker is false): this process accepts events; other processes run them")]
+    public static partial void WorkerOff(ILogger logger);
 }

@@ -371,8 +371,10 @@ public sealed class Step
         catch (Exception e) when (e is not AttemptInterruptedException)
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            RecordDuration(startedAt, "failed");
             throw await journal.FailAsync(uniqueId, attempt, startedAt, e).ConfigureAwait(false);
         }
+        RecordDuration(startedAt, "succeeded");
         await journal.SucceedAsync(uniqueId, attempt, startedAt, output).ConfigureAwait(false);
         return result;
     }
@@ -389,9 +391,21 @@ public sealed class Step
         catch (Exception e) when (e is not AttemptInterruptedException)
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            RecordDuration(startedAt, "failed");
             throw await journal.FailAsync(uniqueId, attempt, startedAt, e).ConfigureAwait(false);
         }
+        RecordDuration(startedAt, "succeeded");
         await journal.SucceedAsync(uniqueId, attempt, startedAt, null).ConfigureAwait(false);
+    }
+
+    private void RecordDuration(DateTimeOffset startedAt, string outcome)
+    {
+        if (Diagnostics.FanOutMetrics.StepDuration.Enabled)
+        {
+            Diagnostics.FanOutMetrics.StepDuration.Record(
+                (time.GetUtcNow() - startedAt).TotalSeconds,
+                new KeyValuePair<string, object?>("fanout.step.outcome", outcome));
+        }
     }
 
     private Activity? StepActivity(string uniqueId, int attempt)
