@@ -89,6 +89,38 @@ public sealed class Step
     }
 
     /// <summary>
+    /// Sends several events from the function as one step, all or nothing (<see cref="IFanOutClient.SendManyAsync"/>):
+    /// memoized, and each event deduplicated by a key made from the run id, the step id and its position (unless it has
+    /// its own), so a retry or a crash sends none of them twice. Each fans out like any other event.
+    /// </summary>
+    /// <param name="id">The step id, a constant.</param>
+    /// <param name="events">The events (<see cref="OutgoingEvent.Create{TData}"/>).</param>
+    /// <returns>The sent events' ids, in order.</returns>
+    public async Task<IReadOnlyList<string>> SendEvents(string id, IReadOnlyList<OutgoingEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var uniqueId = journal.Reserve(id);
+        return await RunUnique(uniqueId, async () =>
+        {
+            var client = (IFanOutClient?)services.GetService(typeof(IFanOutClient))
+                ?? throw new InvalidOperationException("step.SendEvents needs IFanOutClient; call services.AddFanOut().");
+            var keyed = new OutgoingEvent[events.Count];
+            for (int i = 0; i < keyed.Length; i++)
+            {
+                var evt = events[i] ?? throw new ArgumentException($"Event {i} of step '{uniqueId}' is null; nothing was sent.", nameof(events));
+                keyed[i] = evt.WithDefaultKey(journal.RunId + "/" + uniqueId + "/" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            var sent = await client.SendManyAsync(keyed, journal.AttemptToken).ConfigureAwait(false);
+            var ids = new string[sent.Count];
+            for (int i = 0; i < ids.Length; i++)
+            {
+                ids[i] = sent[i].EventId;
+            }
+            return ids;
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Suspends the run for <paramref name="duration"/>: no thread or task is held while it waits; the run is queued again,
     /// due at its wake time, and resumes from its memo — also after a restart. Memoized: the wake time is fixed the first
     /// time the step runs.
