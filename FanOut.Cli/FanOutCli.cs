@@ -4,7 +4,7 @@ using FanOut.Cli.Commands;
 namespace FanOut.Cli;
 
 /// <summary>
-/// The <c>fanout</c> command line: <c>fanout runs list</c>, <c>fanout runs show</c>, <c>fanout runs cancel</c>.
+/// The <c>fanout</c> command line: <c>fanout runs list</c>, <c>fanout runs show</c>, <c>fanout runs cancel</c>, <c>fanout runs replay</c>, <c>fanout events list</c>.
 /// <see cref="RunAsync(string[], CliConsole, CancellationToken)"/> is the whole tool, so tests run it in-process.
 /// </summary>
 public static class FanOutCli
@@ -48,12 +48,14 @@ public static class FanOutCli
 
     private static RootCommand Build(CliConsole console)
     {
-        var runs = new Command("runs", "List runs, show one with its steps, or cancel one.")
+        var runs = new Command("runs", "List runs, show one with its steps, cancel one, or replay failed runs.")
         {
             RunsListCommand.Create(console),
             RunsShowCommand.Create(console),
             RunsCancelCommand.Create(console),
+            RunsReplayCommand.Create(console),
         };
-        return new RootCommand("fanout: inspect the runs of a FanOut store.") { runs };
+        var events = new Command("events", "List accepted events.") { EventsListCommand.Create(console) };
+        return new RootCommand("fanout: inspect and operate the runs of a FanOut store.") { runs, events };
     }
 }

@@ -10,7 +10,8 @@ namespace FanOut.Generators
     /// <summary>
     /// Wires FanOut at compile time: reads [Event] types, [Function] methods, the result types of step.Run&lt;T&gt; calls
     /// and the FanOut assemblies this compilation references, and emits the module (FanOut.Registration.g.cs), the trigger
-    /// table with typed invokers (FanOut.Triggers.g.cs) and the serializers (FanOut.Serializers.g.cs). Reports nothing:
+    /// table with typed invokers (FanOut.Triggers.g.cs), the serializers (FanOut.Serializers.g.cs) and typed function references
+    /// for step.Invoke (FanOut.Functions.g.cs). Reports nothing:
     /// FanOutAnalyzer does.
     /// </summary>
     [Generator(LanguageNames.CSharp)]
@@ -74,6 +75,22 @@ namespace FanOut.Generators
                 output.AddSource(RegistrationEmitter.HintName, RegistrationEmitter.Emit(model));
                 output.AddSource(TriggersEmitter.HintName, TriggersEmitter.Emit(model));
                 output.AddSource(SerializersHintName, SerializerEmitter.Emit(model.Namespace, "FanOutSerializers", model.SerializerTypes));
+            });
+
+            // Its own step, so a change that leaves every function's id, event, payload and output alone (a new step
+            // result type, a new invoker detail) does not rewrite FanOut.Functions.g.cs.
+            var functionRefs = module
+                .Select(static (model, _) => new FunctionRefsModel(model.ReferencesSdk, model.FunctionRefs))
+                .WithTrackingName(TrackingNames.FunctionRefs);
+
+            context.RegisterSourceOutput(functionRefs, static (output, model) =>
+            {
+                // Without functions there is nothing to reference, and no class that could hide, in a project that sees
+                // another's internals (a test project), the FanOut.Generated.Functions of the project it tests.
+                if (model.ReferencesSdk && model.Functions.Count > 0)
+                {
+                    output.AddSource(FunctionsEmitter.HintName, FunctionsEmitter.Emit(model));
+                }
             });
         }
     }

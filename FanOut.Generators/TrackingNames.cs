@@ -14,5 +14,6 @@ namespace FanOut.Generators
         public const string Sources = nameof(Sources);
         public const string Inputs = nameof(Inputs);
         public const string Module = nameof(Module);
+        public const string FunctionRefs = nameof(FunctionRefs);
     }
 }

@@ -31,6 +31,10 @@ public static class PostgresFanOutBuilderExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<IFanOutStore>(sp =>
         {
             var fanout = sp.GetRequiredService<IOptions<FanOutOptions>>().Value;
+            if (!fanout.StartWorker)
+            {
+                options.ClaimRuns = false; // a process that only accepts events is a producer-only node
+            }
             if (options.FunctionIds is null)
             {
                 // A node claims only what it can run: in a rolling deploy, old nodes leave new functions' runs to new nodes.

@@ -361,6 +361,14 @@ public sealed class PostgresStore : IFanOutStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<EventSummary>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        return await Reads.EventsAsync(db, query, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     /// <remarks>Runs are removed in passes of a bounded size, each its own transaction, until one pass finds fewer.</remarks>
     public async ValueTask<int> PruneAsync(CancellationToken cancellationToken)
     {

@@ -16,6 +16,7 @@ public sealed class SqliteRunReader : IDisposable
     private readonly ResultReader results;
     private readonly RunListReader listing;
     private readonly StepReader steps;
+    private readonly EventListReader events;
 
     private SqliteRunReader(ReadConnection reads)
     {
@@ -23,6 +24,14 @@ public sealed class SqliteRunReader : IDisposable
         results = new ResultReader(reads);
         listing = new RunListReader(reads);
         steps = new StepReader(reads);
+        events = new EventListReader(reads);
+    }
+
+    /// <summary>Lists accepted events that match <paramref name="query"/>, newest first, as <see cref="IFanOutStore.ListEventsAsync"/>.</summary>
+    public ValueTask<IReadOnlyList<EventSummary>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return events.ListAsync(query, cancellationToken);
     }
 
     /// <summary>The full path of the database file.</summary>

@@ -26,6 +26,7 @@ public sealed class SqliteStore : IFanOutStore, IAsyncDisposable, IDisposable
     private readonly ReadConnection reads;
     private readonly ResultReader results;
     private readonly RunListReader listing;
+    private readonly EventListReader events;
     private int disposed;
 
     /// <summary>
@@ -70,6 +71,7 @@ public sealed class SqliteStore : IFanOutStore, IAsyncDisposable, IDisposable
         reads = new ReadConnection(readConnection, path);
         results = new ResultReader(reads);
         listing = new RunListReader(reads);
+        events = new EventListReader(reads);
         writer = new StoreWriter(writeConnection, options, path, time);
     }
 
@@ -133,6 +135,14 @@ public sealed class SqliteStore : IFanOutStore, IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(query);
         return listing.ListAsync(query, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Read on the read connection. Events no function handles are kept for the retention (and while an unfinished run may look back at them).</remarks>
+    public ValueTask<IReadOnlyList<EventSummary>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return events.ListAsync(query, cancellationToken);
     }
 
     /// <inheritdoc />

@@ -16,6 +16,9 @@ internal sealed class TestStore(IFanOutStore inner) : DelegatingStore(inner)
     private DateTimeOffset? idleUntil;
     private TaskCompletionSource<DateTimeOffset>? idle;
 
+    // Bumped by every accept and replay: a due time read from the store before one of them may be stale after it.
+    private long changes;
+
     public void Mock(string functionId, StepState state) =>
         mocks.GetOrAdd(functionId, static _ => new(StringComparer.Ordinal))[state.Id] = state;
 
@@ -39,14 +42,51 @@ internal sealed class TestStore(IFanOutStore inner) : DelegatingStore(inner)
         }
     }
 
+    public override async ValueTask<IReadOnlyList<AcceptOutcome>> AcceptAsync(IReadOnlyList<EventSubmission> batch, CancellationToken cancellationToken)
+    {
+        var outcomes = await Inner.AcceptAsync(batch, cancellationToken).ConfigureAwait(false);
+        for (int i = 0; i < outcomes.Count; i++)
+        {
+            if (outcomes[i].Resumed > 0 || (!outcomes[i].Duplicate && batch[i].Runs.Count > 0))
+            {
+                // Runs started or waiting ones resumed: work is due now, whatever was due before. The worker is woken
+                // and its next claim says when the host is idle again.
+                NotIdle();
+                break;
+            }
+        }
+        return outcomes;
+    }
+
+    public override async ValueTask<IReadOnlyList<ReplayOutcome>> ReplayAsync(IReadOnlyList<ReplayRequest> replays, CancellationToken cancellationToken)
+    {
+        var outcomes = await Inner.ReplayAsync(replays, cancellationToken).ConfigureAwait(false);
+        NotIdle();
+        return outcomes;
+    }
+
+    private void NotIdle()
+    {
+        lock (gate)
+        {
+            idleUntil = null;
+            changes++;
+        }
+    }
+
     public override async ValueTask<ClaimResult> ClaimAsync(int max, CancellationToken cancellationToken)
     {
+        long before;
+        lock (gate)
+        {
+            before = changes;
+        }
         var claim = await Inner.ClaimAsync(max, cancellationToken).ConfigureAwait(false);
         lock (gate)
         {
             running += claim.Runs.Count;
             idleUntil = null;
-            if (claim.Runs.Count == 0 && running == 0 && claim.NextDueAt is { } due)
+            if (claim.Runs.Count == 0 && running == 0 && claim.NextDueAt is { } due && changes == before)
             {
                 idleUntil = due;
                 if (idle is { } waiter)
@@ -99,9 +139,11 @@ internal sealed class TestStore(IFanOutStore inner) : DelegatingStore(inner)
     private async ValueTask EndedAsync(CancellationToken cancellationToken)
     {
         bool last;
+        long before;
         lock (gate)
         {
             last = --running == 0;
+            before = changes;
         }
         if (!last)
         {
@@ -112,7 +154,7 @@ internal sealed class TestStore(IFanOutStore inner) : DelegatingStore(inner)
         var peek = await Inner.ClaimAsync(0, cancellationToken).ConfigureAwait(false);
         lock (gate)
         {
-            if (running == 0 && peek.NextDueAt is { } due)
+            if (running == 0 && peek.NextDueAt is { } due && changes == before)
             {
                 idleUntil = due;
                 if (idle is { } waiter)

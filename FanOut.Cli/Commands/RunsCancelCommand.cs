@@ -52,26 +52,10 @@ internal static class RunsCancelCommand
 
     private static async Task<CancelResult> CancelAsync(string location, string path, string runId, string reason, CancellationToken cancellationToken)
     {
-        if (SqliteStore.FindHolder(location) is { } holder)
-        {
-            throw InUse(path, holder);
-        }
-        SqliteStore writer;
-        try
-        {
-            // No automatic pruning: the tool changes one run and nothing else.
-            writer = new SqliteStore(new SqliteStoreOptions { ConnectionString = location, PruneInterval = Timeout.InfiniteTimeSpan });
-        }
-        catch (FanOutStoreException) when (SqliteStore.FindHolder(location) is { } late)
-        {
-            throw InUse(path, late); // the app started between the check and the open
-        }
+        var writer = StoreWriter.Open(location, path, "cancel through IFanOutAdmin in the app");
         await using (writer.ConfigureAwait(false))
         {
             return await writer.CancelAsync(runId, reason, cancellationToken).ConfigureAwait(false);
         }
     }
-
-    private static CliException InUse(string path, SqliteStoreHolder holder) =>
-        new($"The store '{path}' is in use by {holder}; stop it or cancel through IFanOutAdmin in the app.");
 }

@@ -63,6 +63,22 @@ internal sealed record ErrorJson(string Type, string Message, string? StackTrace
 /// <summary><c>fanout runs cancel --json</c>.</summary>
 internal sealed record CancelJson(string RunId, string Outcome, string? Status);
 
+/// <summary><c>fanout runs replay --json</c>: one entry per run matched; <c>newRunId</c> null when refused (or a dry run).</summary>
+internal sealed record ReplayListJson(string Mode, bool DryRun, IReadOnlyList<ReplayJson> Replays);
+
+/// <summary>One replay.</summary>
+internal sealed record ReplayJson(string RunId, string FunctionId, string? NewRunId, string? Refused);
+
+/// <summary><c>fanout events list --json</c>.</summary>
+internal sealed record EventListJson(IReadOnlyList<EventJson> Events);
+
+/// <summary>One event as listed: its envelope, when it was accepted and how many runs it started.</summary>
+internal sealed record EventJson(string Id, string Name, JsonElement? Data, long Ts, string? DedupKey, string? V, JsonElement? User, DateTimeOffset AcceptedAt, int Runs)
+{
+    public static EventJson From(EventSummary e) => new(
+        e.Event.Id, e.Event.Name, Json.Element(e.Event.Data), e.Event.Ts, e.Event.DeduplicationKey, e.Event.V, e.Event.User, e.AcceptedAt, e.Runs);
+}
+
 /// <summary>The source-generated serializers of the --json shapes: no reflection.</summary>
 [JsonSourceGenerationOptions(
     WriteIndented = true,
@@ -71,6 +87,8 @@ internal sealed record CancelJson(string RunId, string Outcome, string? Status);
 [JsonSerializable(typeof(RunListJson))]
 [JsonSerializable(typeof(RunDetailJson))]
 [JsonSerializable(typeof(CancelJson))]
+[JsonSerializable(typeof(ReplayListJson))]
+[JsonSerializable(typeof(EventListJson))]
 internal sealed partial class FanOutCliJson : JsonSerializerContext;
 
 /// <summary>Writes the shapes, and reads stored JSON bytes back as elements.</summary>

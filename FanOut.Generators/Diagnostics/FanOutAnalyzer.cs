@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -39,6 +40,10 @@ namespace FanOut.Generators.Diagnostics
                     LazyThreadSafetyMode.ExecutionAndPublication);
                 start.RegisterSymbolAction(c => AnalyzeType(c, eventAttribute, catalog), SymbolKind.NamedType);
                 start.RegisterSymbolAction(c => AnalyzeMethod(c, functionAttribute, catalog), SymbolKind.Method);
+                if (start.Compilation.GetTypeByMetadataName(CancelOnParser.AttributeName) is { } cancelOnAttribute)
+                {
+                    start.RegisterSymbolAction(c => AnalyzeCancelOn(c, functionAttribute, cancelOnAttribute), SymbolKind.Method);
+                }
                 StepCallAnalysis.Register(start, functionAttribute);
             });
         }
@@ -71,6 +76,24 @@ namespace FanOut.Generators.Diagnostics
             Report(context, method, attribute, model.Problems.Concat(catalog.Value.CheckFunction(model)));
         }
 
+        /// <summary>FANOUT021: [CancelOn] without [Function] on the same method. The generator never reads such a method.</summary>
+        private static void AnalyzeCancelOn(SymbolAnalysisContext context, INamedTypeSymbol functionAttribute, INamedTypeSymbol cancelOnAttribute)
+        {
+            var method = (IMethodSymbol)context.Symbol;
+            if (IsFunctionCandidate(method) && Find(method, functionAttribute) is not null)
+            {
+                return;
+            }
+            foreach (var attribute in method.GetAttributes())
+            {
+                if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, cancelOnAttribute))
+                {
+                    var location = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation() ?? method.Locations[0];
+                    context.ReportDiagnostic(Diagnostic.Create(FanOutDiagnostics.CancelOnWithoutFunction, location, Symbols.Display(method)));
+                }
+            }
+        }
+
         private static void Report(SymbolAnalysisContext context, ISymbol symbol, AttributeData attribute, IEnumerable<Problem> problems)
         {
             foreach (var problem in problems)
@@ -84,6 +107,7 @@ namespace FanOut.Generators.Diagnostics
         private static Catalog BuildCatalog(Compilation compilation, INamedTypeSymbol eventAttribute, INamedTypeSymbol functionAttribute, CancellationToken cancellationToken)
         {
             var events = new List<EventKey>();
+            var eventTypes = new Dictionary<string, INamedTypeSymbol>(StringComparer.Ordinal);
             var functions = new List<FunctionKey>();
             var pending = new Stack<INamespaceOrTypeSymbol>();
             pending.Push(compilation.Assembly.GlobalNamespace);
@@ -95,7 +119,12 @@ namespace FanOut.Generators.Diagnostics
                 {
                     if (Find(type, eventAttribute) is { } eventData)
                     {
-                        events.Add(EventParser.ReadKey(type, eventData));
+                        var key = EventParser.ReadKey(type, eventData);
+                        events.Add(key);
+                        if (!eventTypes.ContainsKey(key.Name))
+                        {
+                            eventTypes.Add(key.Name, type);
+                        }
                     }
                     foreach (var member in type.GetMembers())
                     {
@@ -113,7 +142,20 @@ namespace FanOut.Generators.Diagnostics
                     }
                 }
             }
-            return new Catalog(events, functions, AssemblyParser.ReadReferences(compilation, cancellationToken));
+            // Parsed only for an event some function matches on without taking its payload, once per event.
+            var jsonNames = new ConcurrentDictionary<string, IReadOnlyList<string>?>(StringComparer.Ordinal);
+            return new Catalog(events, functions, AssemblyParser.ReadReferences(compilation, cancellationToken),
+                name => jsonNames.GetOrAdd(name, n => eventTypes.TryGetValue(n, out var type) ? JsonNamesOf(type, cancellationToken) : null));
+        }
+
+        /// <summary>As the generator reads them from the event's model: none for the types EventParser does not serialize.</summary>
+        private static IReadOnlyList<string>? JsonNamesOf(INamedTypeSymbol type, CancellationToken cancellationToken)
+        {
+            if (Symbols.IsGenericOrInGeneric(type) || type.IsStatic || type.IsRefLikeType)
+            {
+                return null;
+            }
+            return Serialization.SerializationParser.JsonPropertyNames(type, cancellationToken);
         }
 
         // The methods the generator reads: those declared with method syntax (not accessors, local functions or lambdas).

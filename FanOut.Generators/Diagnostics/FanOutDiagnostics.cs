@@ -6,8 +6,8 @@ using Microsoft.CodeAnalysis;
 namespace FanOut.Generators.Diagnostics
 {
     /// <summary>
-    /// The FANOUT diagnostics: errors for declarations generated code cannot use (001–017), warnings for step code that
-    /// would not replay deterministically (018–020). Ids are stable and documented in docs/diagnostics.md (the help link of each); every
+    /// The FANOUT diagnostics: errors for declarations generated code cannot use (001–017, 022–024), warnings for step code that
+    /// would not replay deterministically (018–020) and for a [CancelOn] that does nothing (021). Ids are stable and documented in docs/diagnostics.md (the help link of each); every
     /// message says what to change. Recorded in AnalyzerReleases.Unshipped.md.
     /// </summary>
     internal static class FanOutDiagnostics
@@ -103,10 +103,32 @@ namespace FanOut.Generators.Diagnostics
             "(the lambda passed to step.Run), so the value is stored once and is the same on every attempt.",
             DiagnosticSeverity.Warning);
 
+        public static readonly DiagnosticDescriptor CancelOnWithoutFunction = Create(ProblemIds.CancelOnWithoutFunction,
+            "[CancelOn] on a method that is not a function",
+            "'{0}' has [CancelOn], but it is not a [Function] method, so [CancelOn] cancels nothing. Put [CancelOn] on the [Function] method " +
+            "whose runs it should cancel, or remove it.",
+            DiagnosticSeverity.Warning);
+
+        public static readonly DiagnosticDescriptor InvalidCancelEventName = Create(ProblemIds.InvalidCancelEventName,
+            "Invalid cancel event name",
+            "Function '{0}' is cancelled by event '{1}', which is not a valid event name: {2}. Use '/'-separated segments of letters, digits, " +
+            "'.', '_' and '-', such as 'app/user.deleted'.");
+
+        public static readonly DiagnosticDescriptor InvalidMatchPath = Create(ProblemIds.InvalidMatchPath,
+            "Invalid match path",
+            "Function '{0}' has [CancelOn] Match = \"{1}\", which is not a valid match path: {2}. Write 'data.' followed by JSON property names " +
+            "separated by dots, such as 'data.userId' or 'data.user.id'.");
+
+        public static readonly DiagnosticDescriptor UnknownMatchProperty = Create(ProblemIds.UnknownMatchProperty,
+            "Match path names no property of the payload",
+            "Function '{0}' has [CancelOn] Match = \"{1}\", but '{2}' is not a JSON property of its payload '{3}' ({4}){5} The match compares " +
+            "the events' JSON as sent, so name the property as it is written there: its C# name in camelCase, or its [JsonPropertyName].");
+
         public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
             UnknownEvent, PayloadMismatch, DuplicateFunctionId, DuplicateEventName, InvalidEventName, InvalidFunctionId, UnsupportedReturnType,
             UnsupportedParameter, Generic, Unreachable, MissingEvent, NotSerializable, NotConstructible, InvalidTimeout, InvalidRetries,
-            InvalidFailureHandler, OpenStepResult, NonConstantStepId, DuplicateStepId, NondeterministicValue);
+            InvalidFailureHandler, OpenStepResult, NonConstantStepId, DuplicateStepId, NondeterministicValue, CancelOnWithoutFunction,
+            InvalidCancelEventName, InvalidMatchPath, UnknownMatchProperty);
 
         private static readonly Dictionary<string, DiagnosticDescriptor> ById = CreateIndex();
 

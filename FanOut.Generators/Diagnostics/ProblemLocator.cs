@@ -1,5 +1,6 @@
 using System.Threading;
 using FanOut.Generators.Model;
+using FanOut.Generators.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -28,12 +29,28 @@ namespace FanOut.Generators.Diagnostics
                 case ProblemSite.ReturnType:
                     return ReturnType(symbol, cancellationToken)?.GetLocation() ?? FirstLocation(symbol);
                 case ProblemSite.Parameter:
-                    return Parameter(symbol, problem.ParameterIndex, cancellationToken) ?? FirstLocation(symbol);
+                    return Parameter(symbol, problem.Index, cancellationToken) ?? FirstLocation(symbol);
                 case ProblemSite.Method:
                     return FirstLocation(symbol);
+                case ProblemSite.CancelOnEvent:
+                case ProblemSite.CancelOnMatch:
+                    return CancelOn(problem, symbol, cancellationToken) ?? fallback;
                 default:
                     return fallback;
             }
+        }
+
+        /// <summary>The event name or Match of the problem's <c>[CancelOn]</c>, or the whole attribute.</summary>
+        private static Location? CancelOn(Problem problem, ISymbol symbol, CancellationToken cancellationToken)
+        {
+            var attributes = CancelOnParser.Attributes(symbol);
+            if (problem.Index < 0 || problem.Index >= attributes.Count
+                || attributes[problem.Index].ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax syntax)
+            {
+                return null;
+            }
+            var argument = problem.Site == ProblemSite.CancelOnEvent ? Positional(syntax) : Named(syntax, "Match");
+            return (argument ?? (SyntaxNode)syntax).GetLocation();
         }
 
         private static Location FirstLocation(ISymbol symbol) => symbol.Locations.Length > 0 ? symbol.Locations[0] : Location.None;

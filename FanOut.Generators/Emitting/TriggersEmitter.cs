@@ -75,7 +75,8 @@ namespace FanOut.Generators.Emitting
         {
             var line = "new global::FanOut.Registration.FunctionDescriptor(" + Literals.String(function.Key.Id) + ", "
                 + Literals.String(function.EventName!) + ", typeof(" + function.ContainingTypeName + "), " + invoker + ")";
-            if (function.OutputTypeName is null && function.TimeoutSeconds == 0 && function.Retries < 0 && function.FailureHandler is null)
+            if (function.OutputTypeName is null && function.TimeoutSeconds == 0 && function.Retries < 0 && function.FailureHandler is null
+                && function.CancelOn.Count == 0)
             {
                 writer.WriteLine(line + ",");
                 return;
@@ -96,6 +97,17 @@ namespace FanOut.Generators.Emitting
             if (function.FailureHandler is not null)
             {
                 writer.WriteLine("FailureHandler = " + FailureInvokerName(invoker) + ",");
+            }
+            if (function.CancelOn.Count > 0)
+            {
+                // An array rather than a collection expression, so the generated code compiles at any language version.
+                writer.OpenBlock("CancelOn = new global::FanOut.Registration.CancelTrigger[]");
+                foreach (var cancel in function.CancelOn)
+                {
+                    writer.WriteLine("new global::FanOut.Registration.CancelTrigger(" + Literals.String(cancel.EventName) + ", "
+                        + (cancel.Match is null ? "null" : Literals.String(cancel.Match)) + "),");
+                }
+                writer.CloseBlock(",");
             }
             writer.CloseBlock(",");
         }

@@ -48,6 +48,9 @@ namespace FanOut.Generators.Model
     /// <param name="Activation">How to create the class when the handler is an instance method, or null for a static one.</param>
     internal sealed record FailureHandlerModel(string MethodName, bool IsStatic, EquatableArray<ParameterModel> Parameters, ActivationModel? Activation);
 
+    /// <summary>One <c>[CancelOn]</c> of a function: the cancelling event's name and the shared field path, or null.</summary>
+    internal sealed record CancelOnModel(string EventName, string? Match);
+
     /// <summary>A <c>[Function]</c> method of this compilation, with every local mistake found in it.</summary>
     /// <param name="Key">Its id and display.</param>
     /// <param name="EventName">The triggering event's name, or null when missing.</param>
@@ -56,9 +59,11 @@ namespace FanOut.Generators.Model
     /// <param name="IsStatic">True for a static method.</param>
     /// <param name="Parameters">The parameters in declaration order.</param>
     /// <param name="ReturnsValue">True for Task&lt;T&gt; and ValueTask&lt;T&gt;.</param>
-    /// <param name="OutputTypeName">T, fully qualified, when the function returns a value.</param>
+    /// <param name="OutputTypeName">T, fully qualified, when the function returns a value (for typeof).</param>
+    /// <param name="AnnotatedOutputTypeName">T with its nullable reference annotations (for type arguments), when the function returns a value.</param>
     /// <param name="TimeoutSeconds">The attribute's TimeoutSeconds (0 = default).</param>
     /// <param name="Retries">The attribute's Retries (-1 = the configured default).</param>
+    /// <param name="CancelOn">Its <c>[CancelOn]</c> attributes, in declaration order.</param>
     /// <param name="FailureHandler">The method named by OnFailure, or null.</param>
     /// <param name="Activation">How to create the class, or null for a static method.</param>
     /// <param name="Output">The serialization closure of the output type, or null.</param>
@@ -73,8 +78,10 @@ namespace FanOut.Generators.Model
         EquatableArray<ParameterModel> Parameters,
         bool ReturnsValue,
         string? OutputTypeName,
+        string? AnnotatedOutputTypeName,
         double TimeoutSeconds,
         int Retries,
+        EquatableArray<CancelOnModel> CancelOn,
         FailureHandlerModel? FailureHandler,
         ActivationModel? Activation,
         SerializationResult? Output,

@@ -16,6 +16,7 @@ namespace FanOut.Generators.Model
     internal sealed record AssemblyModel(string AssemblyName, string Namespace, bool ReferencesSdk, ReferencesModel References);
 
     /// <summary>Everything the emitters write: only valid events and functions, sorted.</summary>
+    /// <param name="FunctionRefs">The valid functions whose payload type is known, for <c>FanOut.Generated.Functions</c>; sorted by id.</param>
     internal sealed record ModuleModel(
         bool ReferencesSdk,
         string AssemblyName,
@@ -23,5 +24,6 @@ namespace FanOut.Generators.Model
         EquatableArray<string> ReferencedModules,
         EquatableArray<EventKey> Events,
         EquatableArray<FunctionModel> Functions,
-        EquatableArray<TypeSpec> SerializerTypes);
+        EquatableArray<TypeSpec> SerializerTypes,
+        EquatableArray<FunctionRefModel> FunctionRefs);
 }

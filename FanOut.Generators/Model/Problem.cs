@@ -17,19 +17,28 @@ namespace FanOut.Generators.Model
         ReturnType,
         Parameter,
         StepCall,
+        /// <summary>The event name of the <see cref="Problem.Index"/>th <c>[CancelOn]</c> of a function.</summary>
+        CancelOnEvent,
+        /// <summary>The Match of the <see cref="Problem.Index"/>th <c>[CancelOn]</c> of a function.</summary>
+        CancelOnMatch,
     }
 
     /// <summary>
     /// A mistake found by a parser, without a location: the diagnostic id, where it is, and the message arguments.
     /// The generator only needs to know that a model has problems; the analyzer reports them.
     /// </summary>
-    internal sealed record Problem(string Id, ProblemSite Site, int ParameterIndex, EquatableArray<string> Args)
+    /// <param name="Index">For <see cref="ProblemSite.Parameter"/>, the parameter's index; for the CancelOn sites, which
+    /// <c>[CancelOn]</c> of the method (in declaration order); otherwise -1.</param>
+    internal sealed record Problem(string Id, ProblemSite Site, int Index, EquatableArray<string> Args)
     {
         public static Problem At(string id, ProblemSite site, params string[] args) =>
             new Problem(id, site, -1, args.ToEquatableArray());
 
         public static Problem AtParameter(string id, int parameterIndex, params string[] args) =>
             new Problem(id, ProblemSite.Parameter, parameterIndex, args.ToEquatableArray());
+
+        public static Problem AtCancelOn(string id, ProblemSite site, int attributeIndex, params string[] args) =>
+            new Problem(id, site, attributeIndex, args.ToEquatableArray());
     }
 
     /// <summary>The stable diagnostic ids. Never renumber: users suppress and search for these.</summary>
@@ -55,6 +64,10 @@ namespace FanOut.Generators.Model
         public const string NonConstantStepId = "FANOUT018";
         public const string DuplicateStepId = "FANOUT019";
         public const string NondeterministicValue = "FANOUT020";
+        public const string CancelOnWithoutFunction = "FANOUT021";
+        public const string InvalidCancelEventName = "FANOUT022";
+        public const string InvalidMatchPath = "FANOUT023";
+        public const string UnknownMatchProperty = "FANOUT024";
 
         public static bool Any(EquatableArray<Problem> problems, string id) => problems.Any(p => p.Id == id);
     }

@@ -20,7 +20,14 @@ namespace FanOut.Generators.Parsing
         {
             var name = string.IsNullOrEmpty(compilation.AssemblyName) ? "Unnamed" : compilation.AssemblyName!;
             var referencesSdk = compilation.GetTypeByMetadataName("FanOut.Registration.FanOutModule") is not null;
-            return new AssemblyModel(name, "FanOut.Generated." + Sanitize(name), referencesSdk, ReadReferences(compilation, cancellationToken));
+            var segment = Sanitize(name);
+            if (segment == Emitting.FunctionsEmitter.ClassName)
+            {
+                // FanOut.Generated.Functions is the class of function references (FanOut.Functions.g.cs); a namespace of
+                // that name beside it would not compile.
+                segment += "_";
+            }
+            return new AssemblyModel(name, "FanOut.Generated." + segment, referencesSdk, ReadReferences(compilation, cancellationToken));
         }
 
         public static ReferencesModel ReadReferences(Compilation compilation, CancellationToken cancellationToken)

@@ -7,16 +7,22 @@ namespace FanOut.Generators.Parsing
     /// <summary>
     /// Every event and function id known to a compilation (its own and its references'), and the checks that need
     /// them all: unknown event (FANOUT001), payload mismatch (002, and 016 for a failure handler), duplicate function id (003),
-    /// duplicate event (004).
+    /// duplicate event (004), and a [CancelOn] Match naming no property of the event's payload when the function does not
+    /// take the payload itself (024; the parser checks the payload a function takes).
     /// Used by the generator (to leave invalid functions out) and by the analyzer (to report), so they always agree.
     /// </summary>
     internal sealed class Catalog
     {
         private readonly Dictionary<string, List<EventKey>> events = new Dictionary<string, List<EventKey>>(StringComparer.Ordinal);
         private readonly Dictionary<string, List<FunctionKey>> functions = new Dictionary<string, List<FunctionKey>>(StringComparer.Ordinal);
+        private readonly Func<string, IReadOnlyList<string>?>? jsonNamesOfEvent;
 
-        public Catalog(IEnumerable<EventKey> localEvents, IEnumerable<FunctionKey> localFunctions, ReferencesModel references)
+        /// <param name="jsonNamesOfEvent">The JSON property names of a local event's payload type, by event name; null for an
+        /// event it does not know or whose payload is not a JSON object. Without it, FANOUT024 is left to the parser.</param>
+        public Catalog(IEnumerable<EventKey> localEvents, IEnumerable<FunctionKey> localFunctions, ReferencesModel references,
+            Func<string, IReadOnlyList<string>?>? jsonNamesOfEvent = null)
         {
+            this.jsonNamesOfEvent = jsonNamesOfEvent;
             foreach (var key in references.Events)
             {
                 Add(events, key.Name, key);
@@ -86,11 +92,45 @@ namespace FanOut.Generators.Parsing
             {
                 yield return Problem.AtParameter(ProblemIds.PayloadMismatch, index, id, payload.TypeDisplay, eventName, declared[0].TypeDisplay);
             }
+            if (payload is null && declared.Count == 1)
+            {
+                foreach (var problem in CheckCancelMatches(function, eventName, declared[0]))
+                {
+                    yield return problem;
+                }
+            }
             var handlerPayload = function.FailureHandler is null ? null : FailureHandlerParser.PayloadParameter(function.FailureHandler);
             if (handlerPayload is not null && declared.Count == 1 && handlerPayload.DataTypeName != declared[0].TypeName)
             {
                 yield return Problem.At(ProblemIds.InvalidFailureHandler, ProblemSite.OnFailure, id, function.FailureHandler!.MethodName,
                     "it takes '" + handlerPayload.TypeDisplay + "', but event '" + eventName + "' carries '" + declared[0].TypeDisplay + "'");
+            }
+        }
+
+        private IEnumerable<Problem> CheckCancelMatches(FunctionModel function, string eventName, EventKey declared)
+        {
+            if (jsonNamesOfEvent is null)
+            {
+                yield break;
+            }
+            IReadOnlyList<string>? names = null;
+            bool read = false;
+            for (int i = 0; i < function.CancelOn.Count; i++)
+            {
+                var match = function.CancelOn[i].Match;
+                if (match is null || !MatchPaths.IsValid(match, out _))
+                {
+                    continue; // nothing to check, or FANOUT023, found by the parser
+                }
+                if (!read)
+                {
+                    names = jsonNamesOfEvent(eventName);
+                    read = true;
+                }
+                if (names is not null && CancelOnParser.UnknownProperty(function.Key.Id, i, match, declared.TypeDisplay, names) is { } problem)
+                {
+                    yield return problem;
+                }
             }
         }
 

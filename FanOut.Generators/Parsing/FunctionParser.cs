@@ -32,6 +32,7 @@ namespace FanOut.Generators.Parsing
             bool hasErrorTypes = Symbols.ContainsErrorType(method.ReturnType);
             var (returnsValue, output) = ReadReturnType(method, id, problems);
             var parameters = ReadParameters(method, id, problems, ref hasErrorTypes);
+            var cancelOn = CancelOnParser.Parse(method, id, PayloadType(method, parameters), problems, cancellationToken);
             var activation = method.IsStatic ? null : ActivationParser.Parse(method.ContainingType, id, problems, ref hasErrorTypes);
             var failureHandler = Symbols.NamedArgument(attribute, "OnFailure") is string handlerName
                 ? FailureHandlerParser.Parse(method, handlerName, id, activation, problems, ref hasErrorTypes)
@@ -47,8 +48,10 @@ namespace FanOut.Generators.Parsing
                 parameters,
                 returnsValue,
                 output is null ? null : Symbols.FullName(output),
+                output is null ? null : Symbols.AnnotatedFullName(output),
                 timeout,
                 retries,
+                cancelOn,
                 failureHandler,
                 activation,
                 outputSerialization,
@@ -208,17 +211,35 @@ namespace FanOut.Generators.Parsing
         }
 
         /// <summary>The parameter that takes the event (as <c>T</c> or <c>Event&lt;T&gt;</c>), and its index; null when none does.</summary>
-        public static ParameterModel? PayloadParameter(FunctionModel function, out int index)
+        public static ParameterModel? PayloadParameter(FunctionModel function, out int index) => PayloadParameter(function.Parameters, out index);
+
+        private static ParameterModel? PayloadParameter(EquatableArray<ParameterModel> parameters, out int index)
         {
-            for (index = 0; index < function.Parameters.Count; index++)
+            for (index = 0; index < parameters.Count; index++)
             {
-                if (function.Parameters[index].Kind is ParameterKind.Payload or ParameterKind.Event)
+                if (parameters[index].Kind is ParameterKind.Payload or ParameterKind.Event)
                 {
-                    return function.Parameters[index];
+                    return parameters[index];
                 }
             }
             index = -1;
             return null;
+        }
+
+        /// <summary>The payload type the method takes (T of Event&lt;T&gt;), or null when it takes none or the type has errors.</summary>
+        private static ITypeSymbol? PayloadType(IMethodSymbol method, EquatableArray<ParameterModel> parameters)
+        {
+            var payload = PayloadParameter(parameters, out var index);
+            if (payload is null)
+            {
+                return null;
+            }
+            var type = method.Parameters[index].Type;
+            if (payload.Kind == ParameterKind.Event)
+            {
+                type = ((INamedTypeSymbol)type).TypeArguments[0];
+            }
+            return Symbols.ContainsErrorType(type) || type is ITypeParameterSymbol ? null : type;
         }
     }
 }

@@ -7,6 +7,12 @@ namespace FanOut.Generators.Parsing
     {
         public static string FullName(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
 
+        /// <summary>As <see cref="FullName"/>, with nullable reference annotations (<c>string?</c>): for type arguments, not typeof.</summary>
+        public static string AnnotatedFullName(ITypeSymbol type) => type.ToDisplayString(AnnotatedFormat);
+
+        private static readonly SymbolDisplayFormat AnnotatedFormat =
+            SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
         public static string Display(ISymbol symbol) => symbol.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
 
         public static bool Is(ITypeSymbol? type, string containingNamespace, string name, int arity = 0) =>

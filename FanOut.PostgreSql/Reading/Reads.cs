@@ -26,6 +26,62 @@ internal static class Reads
         WHERE true
         """;
 
+    private const string Events = """
+        SELECT events.id, events.name, events.data, events.ts, events.dedup_key, events.v, events.user_json, events.accepted_at,
+               (SELECT count(*) FROM {s}.runs WHERE runs.event_id = events.id)
+        FROM {s}.events
+        WHERE true
+        """;
+
+    /// <summary>Accepted events, newest first, each with how many runs it started.</summary>
+    public static async ValueTask<IReadOnlyList<EventSummary>> EventsAsync(PostgresDatabase db, EventQuery query, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var sql = new StringBuilder(Events);
+            var command = db.Command(connection, null, "");
+            if (query.Name is { } name)
+            {
+                sql.Append(" AND events.name = @name");
+                command.With("name", name);
+            }
+            if (query.Since is { } since)
+            {
+                sql.Append(" AND events.accepted_at >= @since");
+                command.With("since", RowCodec.Ms(since));
+            }
+            if (query.Until is { } until)
+            {
+                sql.Append(" AND events.accepted_at < @until");
+                command.With("until", RowCodec.Ms(until));
+            }
+            sql.Append(" ORDER BY events.accepted_at DESC, events.id DESC LIMIT @limit;");
+            command.With("limit", Math.Max(0, query.Limit));
+            command.CommandText = db.Sql(sql.ToString());
+            await using (command)
+            {
+                var events = new List<EventSummary>();
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var evt = new Runs.StoredEvent(reader.GetString(0), reader.GetString(1), RowCodec.Bytes(reader, 2) ?? [], reader.GetInt64(3))
+                    {
+                        DeduplicationKey = RowCodec.Text(reader, 4),
+                        V = RowCodec.Text(reader, 5),
+                        User = RowCodec.Bytes(reader, 6) is { } user ? RowCodec.Json(user) : null,
+                    };
+                    events.Add(new EventSummary(evt, RowCodec.Time(reader.GetInt64(7)), (int)reader.GetInt64(8)));
+                }
+                return events;
+            }
+        }
+        catch (NpgsqlException ex)
+        {
+            throw db.Failure("could not list events", ex);
+        }
+    }
+
     public static async ValueTask<RunResult?> ResultAsync(PostgresDatabase db, string runId, CancellationToken cancellationToken)
     {
         try

@@ -282,9 +282,60 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal((1, ""), (code, output));
         Assert.Equal(
             $"fanout: The store '{database.Path}' is in use by process {Environment.ProcessId} on {Environment.MachineName}; " +
-            "stop it or cancel through IFanOutAdmin in the app.",
+            "stop it, or cancel through IFanOutAdmin in the app.",
             error.TrimEnd());
         Assert.Equal(RunStatus.Queued, Assert.Single(await held.ListRunsAsync(new RunQuery { FunctionId = "ship-order" }, default)).Status);
+    }
+
+    [Fact]
+    public async Task Replay_starts_every_failed_run_a_query_matches_again_as_a_new_queued_run_of_the_same_event()
+    {
+        var dry = await Run("runs", "replay", "--store", database.Path, "--function", "charge-card", "--since", "1h", "--dry-run");
+        Assert.Equal((0, ""), (dry.Code, dry.Error));
+        Assert.Contains("Dry run: 1 run(s) would be replayed (from-start).", dry.Output);
+        Assert.Empty(await ListedIds("--function", "charge-card", "--status", "queued"));
+
+        var (code, output, error) = await Run("runs", "replay", "--store", database.Path, "--function", "charge-card", "--since", "1h", "--json");
+
+        Assert.Equal((0, ""), (code, error));
+        using var document = JsonDocument.Parse(output);
+        var replay = Assert.Single(document.RootElement.GetProperty("replays").EnumerateArray().ToArray());
+        Assert.Equal((chargeRun, "charge-card"), (replay.GetProperty("runId").GetString(), replay.GetProperty("functionId").GetString()));
+        var newRun = replay.GetProperty("newRunId").GetString()!;
+        Assert.Equal([newRun], await ListedIds("--function", "charge-card", "--status", "queued"));
+        await using var store = Open();
+        var claimed = Assert.Single((await store.ClaimAsync(10, default)).Runs, r => r.Run.Id == newRun);
+        Assert.Equal(("charge-card", "app/order.placed"), (claimed.Run.FunctionId, claimed.Run.Event.Name));
+    }
+
+    [Fact]
+    public async Task Replay_of_a_run_that_has_not_finished_is_refused_and_an_unknown_run_fails()
+    {
+        var (code, output, _) = await Run("runs", "replay", shipRun, "--store", database.Path);
+        var unknown = await Run("runs", "replay", "01NOSUCHRUN000000000000000", "--store", database.Path);
+
+        Assert.Equal(0, code);
+        Assert.Contains("refused: run " + shipRun + " has not finished", output);
+        Assert.Contains("0 run(s) replayed (from-start)", output);
+        Assert.Equal(1, unknown.Code);
+        Assert.Contains("is not in the store", unknown.Error);
+    }
+
+    [Fact]
+    public async Task Events_are_listed_newest_first_with_their_runs_and_filtered_by_name()
+    {
+        var (code, output, error) = await Run("events", "list", "--store", database.Path);
+        var placed = await Run("events", "list", "--store", database.Path, "--name", "app/order.placed", "--json");
+
+        Assert.Equal((0, ""), (code, error));
+        var lines = output.TrimEnd().Split('\n');
+        Assert.Equal(["EVENT", "NAME", "ACCEPTED", "RUNS", "DATA"], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(4, lines.Length);
+        Assert.StartsWith("01EVENT0000000000000000003  app/order.placed", lines[1]);
+        using var document = JsonDocument.Parse(placed.Output);
+        var events = document.RootElement.GetProperty("events").EnumerateArray().ToArray();
+        Assert.Equal(["01EVENT0000000000000000003", "01EVENT0000000000000000002"], events.Select(e => e.GetProperty("id").GetString()));
+        Assert.All(events, e => Assert.Equal(1, e.GetProperty("runs").GetInt32()));
     }
 
     private async Task<string[]> ListedIds(params string[] filters)

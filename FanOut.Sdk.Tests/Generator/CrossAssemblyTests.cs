@@ -53,6 +53,34 @@ public sealed class CrossAssemblyTests
     }
 
     [Fact]
+    public void A_function_on_a_referenced_event_gets_a_reference_typed_by_that_events_payload_and_the_referenced_functions_get_none()
+    {
+        var (result, output) = GenerateApp(AppFunction("welcome", "app/user.signup", "Step step"));
+
+        Assert.Empty(CompilerProblems(output));
+        var functions = GeneratedSource(result, FunctionsEmitter.HintName);
+        Assert.Contains("public static global::FanOut.FunctionRef<global::Contracts.UserSignup> Welcome { get; }", functions);
+        Assert.DoesNotContain("audit-signup", functions); // the contracts assembly has its own, internal to it
+    }
+
+    [Fact]
+    public void A_project_without_functions_that_sees_anothers_internals_uses_that_projects_function_references()
+    {
+        var contracts = Emit(Generate(Compile("Contracts", [],
+            "[assembly: System.Runtime.CompilerServices.InternalsVisibleTo(\"App\")]\n" + ContractsSource)).Output);
+        var (_, output) = Generate(Compile("App", [contracts], """
+            namespace App;
+
+            public static class Caller
+            {
+                public static string Id => FanOut.Generated.Functions.AuditSignup.Id;
+            }
+            """));
+
+        Assert.Empty(CompilerProblems(output));
+    }
+
+    [Fact]
     public void A_misspelt_referenced_event_gives_FANOUT001_with_a_suggestion()
     {
         var (_, output) = GenerateApp(AppFunction("welcome", "app/user.sigup", "Contracts.UserSignup signup"));

@@ -79,7 +79,7 @@ public sealed class GeneratedCodeTests
     {
         var (result, _) = Generate(Compile(Samples.Signup));
 
-        Assert.Equal(3, result.GeneratedSources.Length);
+        Assert.Equal(4, result.GeneratedSources.Length);
         Assert.All(result.GeneratedSources, source =>
         {
             var text = source.SourceText.ToString();

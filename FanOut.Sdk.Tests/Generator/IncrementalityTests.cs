@@ -51,6 +51,40 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
+    public void Editing_a_file_with_cancel_triggers_without_changing_them_leaves_every_step_cached_or_unchanged()
+    {
+        var source = Samples.Signup.Replace(
+            "[Function(\"send-welcome-email\", Event = \"app/user.signup\")]",
+            "[Function(\"send-welcome-email\", Event = \"app/user.signup\")]\n    [CancelOn(\"app/user.deleted\", Match = \"data.userId\")]");
+        Assert.Contains("CancelOn", source);
+        var compilation = Compile(source);
+        var tree = compilation.SyntaxTrees.Single();
+        var edited = compilation.ReplaceSyntaxTree(
+            tree, tree.WithChangedText(tree.GetText().WithChanges(new Microsoft.CodeAnalysis.Text.TextChange(
+                new Microsoft.CodeAnalysis.Text.TextSpan(tree.Length, 0), "\npublic sealed class Unrelated { public int Run() => 1; }\n"))));
+
+        AssertCachedOrUnchanged(RunTwice(compilation, edited));
+    }
+
+    [Fact]
+    public void Changing_a_cancel_trigger_regenerates_the_module_but_not_the_function_references()
+    {
+        var before = Samples.Signup.Replace(
+            "[Function(\"send-welcome-email\", Event = \"app/user.signup\")]",
+            "[Function(\"send-welcome-email\", Event = \"app/user.signup\")]\n    [CancelOn(\"app/user.deleted\", Match = \"data.userId\")]");
+        var compilation = Compile(before);
+        var edited = compilation.ReplaceSyntaxTree(
+            compilation.SyntaxTrees.Single(),
+            CSharpSyntaxTree.ParseText(before.Replace("data.userId", "data.email"), LatestParseOptions, path: "Source0.cs"));
+
+        var result = RunTwice(compilation, edited);
+
+        Assert.Contains(result.TrackedSteps[TrackingNames.Module].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.All(result.TrackedSteps[TrackingNames.FunctionRefs].SelectMany(s => s.Outputs),
+            o => Assert.Equal(IncrementalStepRunReason.Unchanged, o.Reason));
+    }
+
+    [Fact]
     public void Changing_a_step_result_type_regenerates()
     {
         var compilation = Compile(Samples.Durable);
@@ -102,6 +136,8 @@ public sealed class IncrementalityTests
         Assert.Contains(seen, t => t.Name == "FunctionModel");
         Assert.Contains(seen, t => t.Name == "FailureHandlerModel");
         Assert.Contains(seen, t => t.Name == "StepResultModel");
+        Assert.Contains(seen, t => t.Name == "CancelOnModel");
+        Assert.Contains(seen, t => t.Name == "FunctionRefsModel");
     }
 
     private static GeneratorRunResult RunTwice(Compilation first, Compilation second)

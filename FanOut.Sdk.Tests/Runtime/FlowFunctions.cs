@@ -39,11 +39,33 @@ public static class FlowFunctions
         });
     }
 
+    [Function("sends-two-follow-ups", Event = "test/flow.started")]
+    public static async Task SendsTwoFollowUps(FlowStarted e, Step step)
+    {
+        var ids = await step.SendEvents("send-both",
+        [
+            OutgoingEvent.Create(new FlowFollowed(e.Key, "first")),
+            OutgoingEvent.Create(new FlowFollowed(e.Key, "second")),
+        ]);
+        Signals.Note(e.Key, "sent " + string.Join(",", ids));
+        await step.Run("flaky-after-send", () =>
+        {
+            Signals.Note(e.Key, "exec flaky");
+            return Signals.Notes(e.Key).Count(n => n == "exec flaky") == 1
+                ? Task.FromException(new InvalidOperationException("transient"))
+                : Task.CompletedTask;
+        });
+    }
+
     [Function("receives-follow-up", Event = "test/flow.followed")]
     public static Task ReceivesFollowUp(Event<FlowFollowed> followed)
     {
         Signals.Note(followed.Data.Key, "received " + followed.Id);
         Signals.Flag(followed.Data.Key + "/received").TrySetResult();
+        if (followed.Data.From == "second")
+        {
+            Signals.Flag(followed.Data.Key + "/received-second").TrySetResult();
+        }
         return Task.CompletedTask;
     }
 }

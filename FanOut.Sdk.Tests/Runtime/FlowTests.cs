@@ -1,4 +1,5 @@
 using FanOut.Sqlite;
+using FanOut.Stores;
 using FanOut.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -39,6 +40,26 @@ public sealed class FlowTests
         Assert.Equal(2, sent.Length);
         Assert.Single(sent.Distinct());
         Assert.Equal("received " + sent[0][5..], Assert.Single(Signals.Notes(key), n => n.StartsWith("received ")));
+    }
+
+    [Fact]
+    public async Task Several_events_sent_in_one_step_fan_out_once_each_although_the_run_is_retried()
+    {
+        await using var test = await FanOutTestHost.StartAsync(t => t.Functions("sends-two-follow-ups", "receives-follow-up"));
+        var key = Signals.NewKey();
+
+        var run = await test.RunAsync("sends-two-follow-ups", new FlowStarted(key));
+        await Signals.Flag(key + "/received-second").Task.WaitAsync(test.Patience);
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal(2, run.Attempts);
+        var sent = Signals.Notes(key).Where(n => n.StartsWith("sent ")).ToArray();
+        Assert.Equal(2, sent.Length);
+        Assert.Single(sent.Distinct());
+        var ids = sent[0][5..].Split(',');
+        Assert.Equal(2, ids.Length);
+        var receivers = await test.Services.GetRequiredService<IFanOutAdmin>().ListRunsAsync(new RunQuery { FunctionId = "receives-follow-up" });
+        Assert.Equal(ids.Order(), receivers.Select(r => r.EventId).Order());
     }
 
     [Fact]

@@ -239,6 +239,26 @@ public abstract partial class StoreContract
         Assert.Single((await Store.ClaimAsync(10, default)).Runs);
     }
 
+    [Fact]
+    public async Task Events_are_listed_newest_first_also_those_no_function_handles()
+    {
+        var handled = Submission("test/joined", """{"userId":"u-1"}""", "f", "g");
+        await Store.AcceptAsync([handled], default);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        var unhandled = Submission("test/activated", """{"userId":"u-1"}""");
+        await Store.AcceptAsync([unhandled], default);
+
+        var all = await Store.ListEventsAsync(new EventQuery(), default);
+        var joined = await Store.ListEventsAsync(new EventQuery { Name = "test/joined" }, default);
+        var recent = await Store.ListEventsAsync(new EventQuery { Since = Start.AddSeconds(30) }, default);
+
+        Assert.Equal([(unhandled.Event.Id, 0), (handled.Event.Id, 2)], all.Select(e => (e.Event.Id, e.Runs)));
+        Assert.Equal(Start, all[1].AcceptedAt);
+        Assert.Equal("""{"userId":"u-1"}""", Encoding.UTF8.GetString(all[1].Event.Data.Span));
+        Assert.Equal([handled.Event.Id], joined.Select(e => e.Event.Id));
+        Assert.Equal([unhandled.Event.Id], recent.Select(e => e.Event.Id));
+    }
+
     private static EventSubmission WithCancelOn(EventSubmission s, IReadOnlyList<CancelTrigger> triggers) =>
         s with { Runs = [.. s.Runs.Select(r => new RunRecord(r.Id, r.FunctionId, s.Event) { CancelOn = triggers })] };
 }

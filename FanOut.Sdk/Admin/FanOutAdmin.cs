@@ -9,6 +9,12 @@ namespace FanOut.Admin;
 /// <summary>Lists and cancels runs through the store; a run executing in this process is stopped at once.</summary>
 internal sealed class FanOutAdmin(IFanOutStore store, RunWaiters waiters, RunCancellations running, FunctionCatalog catalog, WorkSignal signal, TimeProvider time) : IFanOutAdmin
 {
+    public async Task<IReadOnlyList<EventSummary>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return await store.ListEventsAsync(query, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<IReadOnlyList<ReplayOutcome>> ReplayRunsAsync(RunQuery query, ReplayMode mode = ReplayMode.FromStart, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -17,6 +17,11 @@ public interface IFanOutAdmin
     /// <summary>Cancels every unfinished run that <paramref name="query"/> lists (its <see cref="RunQuery.Limit"/> applies). Returns how many were cancelled or asked to stop.</summary>
     Task<int> CancelRunsAsync(RunQuery query, string reason = "cancelled through the API", CancellationToken cancellationToken = default);
 
+    /// <summary>Lists accepted events, newest first, each with how many runs it started.</summary>
+    /// <param name="query">Which events.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<IReadOnlyList<EventSummary>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Replays finished runs that match <paramref name="query"/> — every failed run of <c>start-stripe-trial</c> since two
     /// hours ago, say — as new runs of the same function for the same event (Inngest's Bulk Replay). Runs not finished

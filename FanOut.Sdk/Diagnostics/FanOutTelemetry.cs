@@ -15,6 +15,10 @@ public static class FanOutTelemetry
     /// <summary>Activities: <c>fanout.send</c>, <c>fanout.run</c>, <c>fanout.step</c>.</summary>
     public static ActivitySource Source { get; } = new(Name);
 
-    /// <summary>Instruments: events accepted, runs started and finished by outcome, run duration.</summary>
+    /// <summary>
+    /// Instruments: <c>fanout.events.accepted</c>; <c>fanout.runs.started</c> (attempts); <c>fanout.runs.finished</c> by
+    /// outcome (succeeded, failed, retried, timed_out, cancelled, …); <c>fanout.run.duration</c>; <c>fanout.step.duration</c>;
+    /// <c>fanout.run.queue_latency</c>; and, with FanOut.AspNetCore, the Event API's counters.
+    /// </summary>
     public static Meter Meter { get; } = new(Name);
 }

@@ -53,6 +53,9 @@ internal static partial class Log
     [LoggerMessage(22, LogLevel.Error, "The FanOut worker could not record the outcome of run {RunId}")]
     public static partial void RecordFailed(ILogger logger, Exception error, string runId);
 
-    [LoggerMessage(23, LogLevel.Warning, "Run {RunId} was taken over by another worker after this worker's lease on it expired; this attempt ends without recording anything ({Reason})")]
+    [LoggerMessage(23, LogLevel.Information, "FanOut worker off (FanOutOptions.StartWorker is false): this process accepts events; other processes run them")]
+    public static partial void WorkerOff(ILogger logger);
+
+    [LoggerMessage(24, LogLevel.Warning, "Run {RunId} was taken over by another worker after this worker's lease on it expired; this attempt ends without recording anything ({Reason})")]
     public static partial void LeaseLost(ILogger logger, string runId, string reason);
 }

@@ -7,7 +7,7 @@ namespace FanOut;
 /// <summary>One event of a batch for <see cref="IFanOutClient.SendManyAsync"/>: a name and its data as JSON, plus the envelope's options.</summary>
 public sealed class OutgoingEvent
 {
-    private OutgoingEvent(string name, byte[] data, SendOptions? options)
+    private OutgoingEvent(string name, ReadOnlyMemory<byte> data, SendOptions? options)
     {
         Name = name;
         Data = data;
@@ -22,6 +22,17 @@ public sealed class OutgoingEvent
 
     /// <summary>The envelope's optional parts.</summary>
     public SendOptions? Options { get; }
+
+    /// <summary>This event, with <paramref name="key"/> as its deduplication key unless it has one.</summary>
+    internal OutgoingEvent WithDefaultKey(string key) => Options?.DeduplicationKey is not null
+        ? this
+        : new OutgoingEvent(Name, Data, new SendOptions
+        {
+            DeduplicationKey = key,
+            Timestamp = Options?.Timestamp,
+            V = Options?.V,
+            User = Options?.User,
+        });
 
     /// <summary>An event whose name comes from the <see cref="EventAttribute"/> on <typeparamref name="TData"/>.</summary>
     /// <exception cref="InvalidOperationException"><typeparamref name="TData"/> is not a FanOut event type.</exception>

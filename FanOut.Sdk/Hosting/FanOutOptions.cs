@@ -30,6 +30,13 @@ public sealed class FanOutOptions
     /// <summary>The largest step result, as JSON, that is stored. Default: 4 MiB, as Inngest. A larger result fails the step without retries.</summary>
     public int MaxStepOutputBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// Whether this process executes runs. Default: true. False makes a process that only accepts events (a web front
+    /// end serving the Event API, say): sends store the events and their runs as usual, and the runs wait in the store
+    /// for a process with the worker on. Such a process neither claims nor recovers runs.
+    /// </summary>
+    public bool StartWorker { get; set; } = true;
+
     /// <summary>The clock. Tests pass a fake one.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

@@ -53,5 +53,25 @@ internal sealed class Ulid
         });
     }
 
+    /// <summary>The milliseconds since the Unix epoch in a ULID's first 10 characters, or false when it is not a ULID.</summary>
+    public static bool TryGetTime(string id, out long unixMs)
+    {
+        unixMs = 0;
+        if (id.Length != 26)
+        {
+            return false;
+        }
+        for (int i = 0; i < 10; i++)
+        {
+            int digit = Alphabet.IndexOf(id[i], StringComparison.Ordinal);
+            if (digit < 0)
+            {
+                return false;
+            }
+            unixMs = (unixMs << 5) | (long)digit;
+        }
+        return true;
+    }
+
     private static UInt128 Mask80 => (UInt128.One << 80) - 1;
 }

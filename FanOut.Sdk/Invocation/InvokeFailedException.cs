@@ -35,6 +35,6 @@ public sealed class InvokeFailedException : Exception
     /// <summary>True when the invoke's timeout passed before the child run finished.</summary>
     public bool TimedOut => ChildStatus is null;
 
-    /// <summary>The child's error, as stored (or the timeout).</summary>
+    /// <summary>The child's own error, as stored (or, for a timeout, what timed out).</summary>
     public RunError Error { get; }
 }

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace FanOut.Serialization;
 
 /// <summary>
-/// Metadata for the primitive types a step or function commonly returns (string, int, bool, Guid, …), so they work
+/// Metadata for the primitive types a step or function commonly returns (string, int, bool, Guid, …, string[]), so they work
 /// even where no generated module lists them. Asked after every generated module.
 /// </summary>
 internal sealed class BuiltInTypes : IJsonTypeInfoResolver
@@ -22,6 +22,14 @@ internal sealed class BuiltInTypes : IJsonTypeInfoResolver
         if (type == typeof(DateTimeOffset)) return JsonMetadataServices.CreateValueInfo<DateTimeOffset>(options, JsonMetadataServices.DateTimeOffsetConverter);
         if (type == typeof(TimeSpan)) return JsonMetadataServices.CreateValueInfo<TimeSpan>(options, JsonMetadataServices.TimeSpanConverter);
         if (type == typeof(JsonElement)) return JsonMetadataServices.CreateValueInfo<JsonElement>(options, JsonMetadataServices.JsonElementConverter);
+        if (type == typeof(string[]))
+        {
+            // The event ids of step.SendEvents.
+            return JsonMetadataServices.CreateArrayInfo(options, new JsonCollectionInfoValues<string[]>
+            {
+                ElementInfo = JsonMetadataServices.CreateValueInfo<string>(options, JsonMetadataServices.StringConverter),
+            });
+        }
         return null;
     }
 }

@@ -89,6 +89,38 @@ public sealed class Step
     }
 
     /// <summary>
+    /// Sends several events from the function as one step, all or nothing (<see cref="IFanOutClient.SendManyAsync"/>):
+    /// memoized, and each event deduplicated by a key made from the run id, the step id and its position (unless it has
+    /// its own), so a retry or a crash sends none of them twice. Each fans out like any other event.
+    /// </summary>
+    /// <param name="id">The step id, a constant.</param>
+    /// <param name="events">The events (<see cref="OutgoingEvent.Create{TData}"/>).</param>
+    /// <returns>The sent events' ids, in order.</returns>
+    public async Task<IReadOnlyList<string>> SendEvents(string id, IReadOnlyList<OutgoingEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var uniqueId = journal.Reserve(id);
+        return await RunUnique(uniqueId, async () =>
+        {
+            var client = (IFanOutClient?)services.GetService(typeof(IFanOutClient))
+                ?? throw new InvalidOperationException("step.SendEvents needs IFanOutClient; call services.AddFanOut().");
+            var keyed = new OutgoingEvent[events.Count];
+            for (int i = 0; i < keyed.Length; i++)
+            {
+                var evt = events[i] ?? throw new ArgumentException($"Event {i} of step '{uniqueId}' is null; nothing was sent.", nameof(events));
+                keyed[i] = evt.WithDefaultKey(journal.RunId + "/" + uniqueId + "/" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            var sent = await client.SendManyAsync(keyed, journal.AttemptToken).ConfigureAwait(false);
+            var ids = new string[sent.Count];
+            for (int i = 0; i < ids.Length; i++)
+            {
+                ids[i] = sent[i].EventId;
+            }
+            return ids;
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Suspends the run for <paramref name="duration"/>: no thread or task is held while it waits; the run is queued again,
     /// due at its wake time, and resumes from its memo — also after a restart. Memoized: the wake time is fixed the first
     /// time the step runs.
@@ -254,15 +286,21 @@ public sealed class Step
 
     private static InvokeFailedException InvokeFailure(string uniqueId, string functionId, StepState memo, RunError error)
     {
+        // The memo's output says which run and how it ended; the exception carries the child's own error.
         string childRunId = "";
         RunStatus? status = null;
         if (memo.Output is { } json)
         {
             using var document = JsonDocument.Parse(json);
-            childRunId = document.RootElement.GetProperty("runId").GetString() ?? "";
-            if (document.RootElement.TryGetProperty("status", out var s) && Enum.TryParse<RunStatus>(s.GetString(), out var parsed))
+            var root = document.RootElement;
+            childRunId = root.GetProperty("runId").GetString() ?? "";
+            if (root.TryGetProperty("status", out var s) && Enum.TryParse<RunStatus>(s.GetString(), out var parsed))
             {
                 status = parsed;
+            }
+            if (root.TryGetProperty("errorType", out var type) && root.TryGetProperty("errorMessage", out var message))
+            {
+                error = new RunError(type.GetString() ?? "", message.GetString() ?? "", null);
             }
         }
         return new InvokeFailedException(uniqueId, functionId, childRunId, status, error);
@@ -365,8 +403,10 @@ public sealed class Step
         catch (Exception e) when (e is not AttemptInterruptedException)
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            RecordDuration(startedAt, "failed");
             throw await journal.FailAsync(uniqueId, attempt, startedAt, e).ConfigureAwait(false);
         }
+        RecordDuration(startedAt, "succeeded");
         await journal.SucceedAsync(uniqueId, attempt, startedAt, output).ConfigureAwait(false);
         return result;
     }
@@ -383,9 +423,21 @@ public sealed class Step
         catch (Exception e) when (e is not AttemptInterruptedException)
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            RecordDuration(startedAt, "failed");
             throw await journal.FailAsync(uniqueId, attempt, startedAt, e).ConfigureAwait(false);
         }
+        RecordDuration(startedAt, "succeeded");
         await journal.SucceedAsync(uniqueId, attempt, startedAt, null).ConfigureAwait(false);
+    }
+
+    private void RecordDuration(DateTimeOffset startedAt, string outcome)
+    {
+        if (Diagnostics.FanOutMetrics.StepDuration.Enabled)
+        {
+            Diagnostics.FanOutMetrics.StepDuration.Record(
+                (time.GetUtcNow() - startedAt).TotalSeconds,
+                new KeyValuePair<string, object?>("fanout.step.outcome", outcome));
+        }
     }
 
     private Activity? StepActivity(string uniqueId, int attempt)

@@ -57,5 +57,9 @@ public abstract class DelegatingStore : IFanOutStore
         Inner.ListRunsAsync(query, cancellationToken);
 
     /// <inheritdoc />
+    public virtual ValueTask<IReadOnlyList<EventSummary>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken) =>
+        Inner.ListEventsAsync(query, cancellationToken);
+
+    /// <inheritdoc />
     public virtual ValueTask<int> PruneAsync(CancellationToken cancellationToken) => Inner.PruneAsync(cancellationToken);
 }

@@ -103,6 +103,12 @@ public interface IFanOutStore
     /// <summary>Lists runs — queued, running and finished (until pruned) — that match <paramref name="query"/>, newest first.</summary>
     ValueTask<IReadOnlyList<RunSummary>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Lists accepted events — also those no function handles, while the store keeps them — that match
+    /// <paramref name="query"/>, newest first, each with how many runs it started.
+    /// </summary>
+    ValueTask<IReadOnlyList<EventSummary>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken);
+
     /// <summary>Removes finished runs (with their steps and events no run needs) and deduplication keys older than the retention settings.</summary>
     /// <returns>How many runs were removed.</returns>
     ValueTask<int> PruneAsync(CancellationToken cancellationToken);
@@ -220,3 +226,25 @@ public sealed record RunSummary(
     DateTimeOffset AcceptedAt,
     DateTimeOffset? FinishedAt,
     RunError? Error);
+
+/// <summary>Which events to list: every given criterion must match.</summary>
+public sealed record EventQuery
+{
+    /// <summary>Only events of this name.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Only events accepted at or after this time.</summary>
+    public DateTimeOffset? Since { get; init; }
+
+    /// <summary>Only events accepted before this time.</summary>
+    public DateTimeOffset? Until { get; init; }
+
+    /// <summary>At most this many events, newest first. Default: 100.</summary>
+    public int Limit { get; init; } = 100;
+}
+
+/// <summary>One event in a listing.</summary>
+/// <param name="Event">The event as stored.</param>
+/// <param name="AcceptedAt">When it was accepted.</param>
+/// <param name="Runs">How many runs it started (invoked and replayed runs count for the event they run).</param>
+public sealed record EventSummary(StoredEvent Event, DateTimeOffset AcceptedAt, int Runs);

@@ -118,6 +118,49 @@ public sealed partial class InMemoryStore
         return ValueTask.FromResult<IReadOnlyList<ReplayOutcome>>(outcomes);
     }
 
+    /// <inheritdoc />
+    /// <remarks>In memory an event is kept while an unfinished run may look back at it, and with its runs until they are pruned.</remarks>
+    public ValueTask<IReadOnlyList<EventSummary>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var events = new Dictionary<string, (StoredEvent Event, DateTimeOffset AcceptedAt, int Runs)>(StringComparer.Ordinal);
+        void Add(StoredEvent evt, DateTimeOffset acceptedAt, int runs)
+        {
+            if (query.Name is not null && evt.Name != query.Name)
+            {
+                return;
+            }
+            events[evt.Id] = events.TryGetValue(evt.Id, out var known)
+                ? (known.Event, known.AcceptedAt < acceptedAt ? known.AcceptedAt : acceptedAt, known.Runs + runs)
+                : (evt, acceptedAt, runs);
+        }
+        lock (gate)
+        {
+            foreach (var list in history.Values)
+            {
+                foreach (var past in list)
+                {
+                    Add(past.Event, DateTimeOffset.FromUnixTimeMilliseconds(past.AcceptedMs), 0);
+                }
+            }
+            foreach (var entry in active.Values)
+            {
+                Add(entry.Run.Event, entry.AcceptedAt, 1);
+            }
+            foreach (var (acceptedAt, record, _) in finishedRuns.Values)
+            {
+                Add(record.Event, acceptedAt, 1);
+            }
+        }
+        var matches = events.Values
+            .Where(e => (query.Since is null || e.AcceptedAt >= query.Since) && (query.Until is null || e.AcceptedAt < query.Until))
+            .OrderByDescending(e => e.AcceptedAt).ThenByDescending(e => e.Event.Id, StringComparer.Ordinal)
+            .Take(query.Limit)
+            .Select(e => new EventSummary(e.Event, e.AcceptedAt, e.Runs))
+            .ToArray();
+        return ValueTask.FromResult<IReadOnlyList<EventSummary>>(matches);
+    }
+
     private ActiveRun AddRunLocked(RunRecord run, long now, long triggerSeq)
     {
         var entry = new ActiveRun(run) { DueMs = now, AcceptedAt = DateTimeOffset.FromUnixTimeMilliseconds(now), TriggerSeq = triggerSeq };

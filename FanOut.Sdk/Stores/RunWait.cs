@@ -45,7 +45,8 @@ public sealed record InvokeWait(string StepId, DateTimeOffset ExpiresAt, EventSu
 
     /// <summary>
     /// The memo a store saves for an invoking step when its child run ended: succeeded with the child's output, or
-    /// failed with the child's status and error (the output then holds <c>{"runId","status"}</c> for the exception).
+    /// failed with the child's status and error (the output then holds <c>{"runId","status","errorType","errorMessage"}</c>
+    /// for the exception).
     /// </summary>
     public static StepState Resolved(string stepId, RunResult child, DateTimeOffset at)
     {
@@ -55,15 +56,15 @@ public sealed record InvokeWait(string StepId, DateTimeOffset ExpiresAt, EventSu
             return new StepState(stepId, StepStatus.Succeeded, 1, child.Output, null, at, at);
         }
         var error = new RunError(ChildFailedType, $"run {child.RunId} of the invoked function ended {child.Status}: {child.Error}", null);
-        return new StepState(stepId, StepStatus.Failed, 1, FailureJson(child.RunId, child.Status), error, at, at);
+        return new StepState(stepId, StepStatus.Failed, 1, FailureJson(child.RunId, child.Status, child.Error), error, at, at);
     }
 
     /// <summary>The memo a store saves for an invoking step whose wait expired.</summary>
     public static StepState Expired(string stepId, string childRunId, DateTimeOffset expiresAt, DateTimeOffset at) =>
-        new(stepId, StepStatus.Failed, 1, FailureJson(childRunId, null),
+        new(stepId, StepStatus.Failed, 1, FailureJson(childRunId, null, null),
             new RunError(TimedOutType, $"run {childRunId} of the invoked function had not finished at {expiresAt:O}, when the invoke timed out", null), at, at);
 
-    private static byte[] FailureJson(string runId, RunStatus? status)
+    private static byte[] FailureJson(string runId, RunStatus? status, RunError? error)
     {
         using var buffer = new MemoryStream();
         using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
@@ -73,6 +74,11 @@ public sealed record InvokeWait(string StepId, DateTimeOffset ExpiresAt, EventSu
             if (status is { } s)
             {
                 writer.WriteString("status", s.ToString());
+            }
+            if (error is not null)
+            {
+                writer.WriteString("errorType", error.Type);
+                writer.WriteString("errorMessage", error.Message);
             }
             writer.WriteEndObject();
         }

@@ -37,6 +37,11 @@ internal sealed class FanOutWorker(
         {
             throw new InvalidOperationException($"FanOutOptions.MaxConcurrentRuns is {settings.MaxConcurrentRuns}; it must be at least 1.");
         }
+        if (!settings.StartWorker)
+        {
+            Log.WorkerOff(logger);
+            return; // StopAsync then finds nothing claimed and nothing in flight
+        }
         var recovered = await store.RecoverAsync(cancellationToken).ConfigureAwait(false);
         if (recovered > 0)
         {

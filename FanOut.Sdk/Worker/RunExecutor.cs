@@ -56,6 +56,11 @@ internal sealed class RunExecutor(
         FanOutMetrics.RunsStarted.Add(1, functionTag);
         Log.RunStarted(logger, run.Id, function.Id, claimed.Attempt);
         var startedAt = time.GetUtcNow();
+        // A run's id is a ULID made at the send, so its first attempt's wait in the queue needs no extra column.
+        if (claimed.Attempt == 1 && FanOutMetrics.QueueLatency.Enabled && Ids.Ulid.TryGetTime(run.Id, out var sentMs))
+        {
+            FanOutMetrics.QueueLatency.Record(Math.Max(0, startedAt.ToUnixTimeMilliseconds() - sentMs) / 1000.0, functionTag);
+        }
         var startedTicks = time.GetTimestamp();
         var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var journal = new StepJournal(run.Id, claimed.Steps, store, retryPolicy, time, retries, options.MaxStepOutputBytes, attemptCts.Token);

@@ -8,3 +8,10 @@ public sealed record UserSignup(User User, string Plan);
 
 /// <summary>The new user.</summary>
 public sealed record User(string Id, string Email, string Name);
+
+/// <summary>A user used the product for the first time. The nudge function waits for it (matched on the user's id).</summary>
+[Event("app/user.activated")]
+public sealed record UserActivated(UserRef User, string Feature);
+
+/// <summary>Which user, by id: the same JSON path (<c>data.user.id</c>) as in <see cref="UserSignup"/>.</summary>
+public sealed record UserRef(string Id);

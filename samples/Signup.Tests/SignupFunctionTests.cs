@@ -10,12 +10,14 @@ public sealed class SignupFunctionTests
 {
     private static readonly UserSignup Ada = new(new User("u-1", "ada@example.com", "Ada Lovelace"), "pro");
 
-    private static Task<FanOutTestHost> Start(FakeStripe stripe, params string[] functions) =>
+    private static Task<FanOutTestHost> Start(FakeStripe stripe, params string[] functions) => Start(stripe, new FakeEmail(), functions);
+
+    private static Task<FanOutTestHost> Start(FakeStripe stripe, FakeEmail email, params string[] functions) =>
         FanOutTestHost.StartAsync(t => t
             .Functions(functions)
             .Services(s => s
                 .AddSingleton<IStripe>(stripe)
-                .AddSingleton<IEmailSender, FakeEmail>()
+                .AddSingleton<IEmailSender>(email)
                 .AddSingleton<ICrm, FakeCrm>()
                 .AddSingleton<IMailingList, FakeMailingList>()));
 
@@ -70,14 +72,45 @@ public sealed class SignupFunctionTests
     public async Task The_whole_fan_out_of_a_signup_runs_and_only_the_broken_webhook_fails()
     {
         await using var test = await Start(new FakeStripe(),
-            "send-welcome-email", "start-stripe-trial", "add-to-crm", "add-to-mailing-list", "notify-team");
+            "send-welcome-email", "start-stripe-trial", "add-to-crm", "add-to-mailing-list", "notify-team", "nudge-inactive-user");
 
         var runs = (await test.SendAsync(Ada)).ToDictionary(r => r.FunctionId);
 
-        Assert.Equal(5, runs.Count);
+        Assert.Equal(6, runs.Count);
         Assert.Equal(RunStatus.Failed, runs["notify-team"].Status);
         Assert.Equal("FanOut.NonRetriableException", runs["notify-team"].Error!.Type);
         Assert.All(runs.Values.Where(r => r.FunctionId != "notify-team"), r => Assert.Equal(RunStatus.Succeeded, r.Status));
+    }
+
+    [Fact]
+    public async Task A_user_who_has_not_activated_in_three_days_gets_a_nudge_and_the_test_clock_gets_there_at_once()
+    {
+        var email = new FakeEmail();
+        await using var test = await Start(new FakeStripe(), email, "nudge-inactive-user");
+        var start = test.Time.GetUtcNow();
+
+        var run = await test.RunAsync("nudge-inactive-user", Ada);
+
+        Assert.Equal("nudged after 3 days", run.Output<string>());
+        Assert.Equal(["nudge to ada@example.com"], email.Sent);
+        Assert.True(test.Time.GetUtcNow() - start >= TimeSpan.FromDays(3), "the clock was not moved to the end of the wait");
+    }
+
+    [Fact]
+    public async Task A_user_who_activates_gets_no_nudge_and_another_user_activating_does_not_count()
+    {
+        var email = new FakeEmail();
+        await using var test = await Start(new FakeStripe(), email, "nudge-inactive-user");
+        var start = test.Time.GetUtcNow();
+
+        var sent = await test.Client.SendAsync(Ada);
+        await test.Client.SendAsync(new UserActivated(new UserRef("u-2"), "reports"));
+        await test.Client.SendAsync(new UserActivated(new UserRef("u-1"), "dashboard"));
+        var run = Assert.Single(await test.WaitAsync(sent));
+
+        Assert.Equal("activated (dashboard); no nudge", run.Output<string>());
+        Assert.Empty(email.Sent);
+        Assert.True(test.Time.GetUtcNow() - start < TimeSpan.FromDays(3), "the wait should have ended with the activation, not the timeout");
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using Signup;
 using FanOut.Sqlite;
 using Signup.Contracts;
 
-// One event, five independent functions. The trigger table (which functions run for 'app/user.signup') was written
+// One event, six independent functions. The trigger table (which functions run for 'app/user.signup') was written
 // by the FanOut generator at compile time; nothing is discovered at run time.
 var builder = Host.CreateApplicationBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -45,6 +45,9 @@ var sent = await fanout.SendAsync(signup, once);
 Timeline.Say("sender", $"event {sent.EventId} stored with {sent.Runs.Count} runs; the sender goes on");
 var again = await fanout.SendAsync(signup, once);
 Timeline.Say("sender", $"the same signup sent again: duplicate={again.Duplicate}, {again.Runs.Count} new runs");
+// The user tries the product at once: the nudge function, waiting up to 3 days for this, resumes and sends no nudge.
+var activated = await fanout.SendAsync(new UserActivated(new UserRef(userId), Feature: "dashboard"));
+Timeline.Say("sender", $"app/user.activated for {userId} sent (event {activated.EventId})");
 
 var results = new List<RunResult>();
 foreach (var run in sent.Runs)

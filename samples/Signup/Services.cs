@@ -44,10 +44,14 @@ public interface IMailingList
 // The fakes wait a little, as a network call would, so the four functions visibly overlap.
 public sealed class FakeEmail : IEmailSender
 {
+    /// <summary>What was sent, as "template to address".</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Sent { get; } = new();
+
     public async Task SendAsync(string to, string template, CancellationToken ct)
     {
         Timeline.Say("email", $"sending '{template}' to {to} ...");
         await Task.Delay(120, ct);
+        Sent.Enqueue($"{template} to {to}");
         Timeline.Say("email", $"sent '{template}' to {to}");
     }
 }

@@ -3,7 +3,7 @@ using Signup.Contracts;
 
 namespace Signup;
 
-/// <summary>Everything that happens when a user signs up: five functions of one event, each independent of the others.</summary>
+/// <summary>Everything that happens when a user signs up: functions of one event, each independent of the others.</summary>
 public sealed class SignupFunctions(IEmailSender email, IStripe stripe, ICrm crm, IMailingList mailingList)
 {
     [Function("send-welcome-email", Event = "app/user.signup")]
@@ -25,6 +25,23 @@ public sealed class SignupFunctions(IEmailSender email, IStripe stripe, ICrm crm
 
     [Function("add-to-mailing-list", Event = "app/user.signup")]
     public Task AddToMailingList(UserSignup signup, CancellationToken ct) => mailingList.SubscribeAsync(signup.User.Email, ct);
+
+    /// <summary>
+    /// Three days after signup, unless the user has activated meanwhile, sends a nudge. The run holds no thread while it
+    /// waits: it is a stored row until app/user.activated arrives for the same user (data.user.id) or the days pass, and
+    /// it survives restarts.
+    /// </summary>
+    [Function("nudge-inactive-user", Event = "app/user.signup")]
+    public async Task<string> NudgeInactiveUser(UserSignup signup, Step step, CancellationToken ct)
+    {
+        var activated = await step.WaitForEvent<UserActivated>("wait-for-activation", TimeSpan.FromDays(3), match: "data.user.id");
+        if (activated is not null)
+        {
+            return $"activated ({activated.Data.Feature}); no nudge";
+        }
+        await step.Run("send-nudge", () => email.SendAsync(signup.User.Email, "nudge", ct));
+        return "nudged after 3 days";
+    }
 }
 
 /// <summary>The Stripe trial that was started: the function's output, kept with its run.</summary>
