@@ -229,7 +229,7 @@ public sealed class PostgresStoreTests(PostgresServer server) : IAsyncLifetime
         await using var admin = await App(o => o.ClaimRuns = false, "pg-blocks-until-cancelled");
         var sent = await admin.Client.SendAsync(new PgBlock("b-1"));
         var runId = sent.Runs[0].RunId;
-        await TestApp.Within(WaitUntilAsync(() => (short?)server.ScalarAsync($"SELECT status FROM \"{schema}\".runs WHERE id = '{runId}';").Result == 1),
+        await TestApp.Within(WaitUntilAsync(async () => await server.ScalarAsync($"SELECT status FROM \"{schema}\".runs WHERE id = '{runId}';") is short status && status == 1),
             "the worker node to start the run");
 
         var requested = await admin.Services.GetRequiredService<IFanOutAdmin>().CancelRunAsync(runId, "stopped from the admin node");
@@ -263,9 +263,12 @@ public sealed class PostgresStoreTests(PostgresServer server) : IAsyncLifetime
             configure?.Invoke(o);
         }).AddFanOutHealthChecks());
 
-    private static async Task<bool> WaitUntilAsync(Func<bool> condition)
+    // Polls for an outcome; the caller bounds the wait (TestApp.Within) and fails with what it waited for.
+    private static Task<bool> WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()));
+
+    private static async Task<bool> WaitUntilAsync(Func<Task<bool>> condition)
     {
-        while (!condition())
+        while (!await condition())
         {
             await Task.Delay(20);
         }
