@@ -416,8 +416,6 @@ public sealed class PostgresStore : IFanOutStore, IAsyncDisposable
     /// <summary>Test hook: renews the held leases now.</summary>
     internal Task<int> RenewLeasesAsync(CancellationToken cancellationToken) => leases.RenewAsync(cancellationToken);
 
-    internal PostgresDatabase Database => db;
-
     /// <summary>Stops renewing leases and listening, and closes the connections. Held runs are taken over by other nodes when their leases expire.</summary>
     public async ValueTask DisposeAsync()
     {
