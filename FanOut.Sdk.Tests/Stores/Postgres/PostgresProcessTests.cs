@@ -60,9 +60,15 @@ public sealed class PostgresProcessTests : IAsyncLifetime
         {
             node.Dispose();
         }
-        await producer.DisposeAsync();
-        await server.DropSchemaAsync(schema);
-        Directory.Delete(directory, recursive: true);
+        try
+        {
+            await producer.DisposeAsync();
+            await server.DropSchemaAsync(schema);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]
