@@ -26,16 +26,9 @@ internal static class RunsReplayCommand
         status.AcceptOnlyFromAmong("failed", "cancelled", "timed-out", "succeeded");
         var since = new Option<string>("--since") { Description = "Only runs whose event was accepted at or after: an age (2h, 30m, 7d) or a time (2026-12-01T10:00Z)." };
         var until = new Option<string>("--until") { Description = "Only runs whose event was accepted before: an age or a time." };
-        var limit = new Option<int>("--limit", "-n") { Description = "At most this many runs.", DefaultValueFactory = _ => 1000 };
+        var limit = CommonOptions.Limit("runs", 1000);
         var keepSteps = new Option<bool>("--keep-steps") { Description = "Keep the succeeded steps' results: resume from the failed step instead of starting from scratch." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Only list what would be replayed." };
-        limit.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1)
-            {
-                result.AddError("--limit must be at least 1.");
-            }
-        });
 
         var command = new Command("replay", "Replay finished runs as new runs of the same events (the app must not be holding the store).")
         {
