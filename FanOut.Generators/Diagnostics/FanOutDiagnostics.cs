@@ -93,7 +93,7 @@ namespace FanOut.Generators.Diagnostics
 
         public static readonly DiagnosticDescriptor DuplicateStepId = Create(ProblemIds.DuplicateStepId,
             "Step id used at two call sites",
-            "Step id '{0}' is also used by another step.Run call in this method. Repeated ids are numbered in the order the steps start " +
+            "Step id '{0}' is also used by another step call in this method. Repeated ids are numbered in the order the steps start " +
             "('{0}:1', '{0}:2'), so moving or adding either call hands one step's stored result to the other; give each call site its own id.",
             DiagnosticSeverity.Warning);
 

@@ -11,9 +11,10 @@ namespace FanOut.Generators.Diagnostics
 {
     /// <summary>
     /// Checks code that calls steps, one method body at a time: the result type of every <c>step.Run&lt;T&gt;</c>
-    /// (FANOUT010, 012, 017, through <see cref="StepParser"/>, as the generator reads it), step ids that are not constants
-    /// (FANOUT018) or are used at two call sites (FANOUT019), and clock, Guid and Random reads outside steps in a
-    /// [Function] method (FANOUT020). The warnings stay silent wherever FanOut cannot be sure.
+    /// (FANOUT010, 012, 017, through <see cref="StepParser"/>, as the generator reads it), the ids of all step tools (Run,
+    /// Sleep, SleepUntil, SendEvent, WaitForEvent, Invoke) that are not constants (FANOUT018) or are used at two call sites
+    /// (FANOUT019), clock, Guid and Random reads outside steps in a [Function] method (FANOUT020). The warnings stay silent wherever FanOut
+    /// cannot be sure.
     /// </summary>
     internal static class StepCallAnalysis
     {
@@ -21,7 +22,7 @@ namespace FanOut.Generators.Diagnostics
         {
             start.RegisterOperationBlockStartAction(block =>
             {
-                var isFunction = block.OwningSymbol is IMethodSymbol method && HasAttribute(method, functionAttribute);
+                var isFunction = block.OwningSymbol is IMethodSymbol method && Find(method, functionAttribute) is not null;
                 var ids = new StepIds();
                 block.RegisterOperationAction(c => AnalyzeInvocation(c, isFunction, ids), OperationKind.Invocation);
                 if (isFunction)
@@ -36,7 +37,7 @@ namespace FanOut.Generators.Diagnostics
         {
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
-            if (!StepParser.IsStepRun(method))
+            if (!IsStepTool(method))
             {
                 if (isFunction && Nondeterministic.Name(method) is { } name && OutsideDeferredCode(invocation))
                 {
@@ -116,16 +117,24 @@ namespace FanOut.Generators.Diagnostics
             }
             : invocation.Syntax;
 
-        private static bool HasAttribute(IMethodSymbol method, INamedTypeSymbol attributeType)
+        /// <summary>
+        /// A method of <c>FanOut.Step</c> whose first parameter is a step id: every step tool, including ones added later,
+        /// since all of them memoize by id in one numbering per run.
+        /// </summary>
+        private static bool IsStepTool(IMethodSymbol method) =>
+            method.Parameters.Length > 0 && method.Parameters[0].Name == "id" && method.Parameters[0].Type.SpecialType == SpecialType.System_String &&
+            Symbols.Is(method.ContainingType, StepParser.StepNamespace, StepParser.StepTypeName);
+
+        private static AttributeData? Find(IMethodSymbol method, INamedTypeSymbol attributeType)
         {
             foreach (var attribute in method.GetAttributes())
             {
                 if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeType))
                 {
-                    return true;
+                    return attribute;
                 }
             }
-            return false;
+            return null;
         }
 
         /// <summary>The constant step ids of one method body, by call site, for FANOUT019.</summary>
