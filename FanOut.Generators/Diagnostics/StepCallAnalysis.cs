@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using FanOut.Generators.Model;
@@ -13,18 +14,26 @@ namespace FanOut.Generators.Diagnostics
     /// Checks code that calls steps, one method body at a time: the result type of every <c>step.Run&lt;T&gt;</c>
     /// (FANOUT010, 012, 017, through <see cref="StepParser"/>, as the generator reads it), the ids of all step tools (Run,
     /// Sleep, SleepUntil, SendEvent, WaitForEvent, Invoke) that are not constants (FANOUT018) or are used at two call sites
-    /// (FANOUT019), clock, Guid and Random reads outside steps in a [Function] method (FANOUT020). The warnings stay silent wherever FanOut
-    /// cannot be sure.
+    /// (FANOUT019), clock, Guid and Random reads outside steps in a [Function] method (FANOUT020), and the event type and
+    /// match of <c>step.WaitForEvent</c> (FANOUT025–027, <see cref="WaitForEventChecks"/>). The warnings stay silent
+    /// wherever FanOut cannot be sure.
     /// </summary>
     internal static class StepCallAnalysis
     {
-        public static void Register(CompilationStartAnalysisContext start, INamedTypeSymbol functionAttribute)
+        /// <param name="eventType">The [Event] type declared with a name in this compilation, or null.</param>
+        public static void Register(CompilationStartAnalysisContext start, INamedTypeSymbol functionAttribute, INamedTypeSymbol eventAttribute,
+            Func<string, INamedTypeSymbol?> eventType)
         {
             start.RegisterOperationBlockStartAction(block =>
             {
-                var isFunction = block.OwningSymbol is IMethodSymbol method && Find(method, functionAttribute) is not null;
+                var function = block.OwningSymbol is IMethodSymbol method ? Find(method, functionAttribute) : null;
+                var isFunction = function is not null;
+                // Read only when a wait has a match to compare with it.
+                var trigger = new Lazy<ITypeSymbol?>(() => function is null
+                    ? null
+                    : WaitForEventChecks.TriggerPayload((IMethodSymbol)block.OwningSymbol, function, eventType));
                 var ids = new StepIds();
-                block.RegisterOperationAction(c => AnalyzeInvocation(c, isFunction, ids), OperationKind.Invocation);
+                block.RegisterOperationAction(c => AnalyzeInvocation(c, isFunction, ids, eventAttribute, trigger), OperationKind.Invocation);
                 if (isFunction)
                 {
                     block.RegisterOperationAction(AnalyzeValue, OperationKind.PropertyReference, OperationKind.ObjectCreation);
@@ -33,7 +42,8 @@ namespace FanOut.Generators.Diagnostics
             });
         }
 
-        private static void AnalyzeInvocation(OperationAnalysisContext context, bool isFunction, StepIds ids)
+        private static void AnalyzeInvocation(OperationAnalysisContext context, bool isFunction, StepIds ids, INamedTypeSymbol eventAttribute,
+            Lazy<ITypeSymbol?> trigger)
         {
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
@@ -53,6 +63,10 @@ namespace FanOut.Generators.Diagnostics
                     var args = problem.Args.Select(a => (object)a).ToArray();
                     context.ReportDiagnostic(Diagnostic.Create(FanOutDiagnostics.For(problem.Id), MethodName(invocation).GetLocation(), args));
                 }
+            }
+            if (WaitForEventChecks.IsWaitForEvent(method))
+            {
+                WaitForEventChecks.Check(context, invocation, eventAttribute, trigger);
             }
             var id = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "id")?.Value;
             if (id is null || id.Syntax is null)
