@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using FanOut.Cli.Output;
-using FanOut.Sqlite;
+using FanOut.Cli.Stores;
 using FanOut.Stores;
 
 namespace FanOut.Cli.Commands;
@@ -28,7 +28,7 @@ internal static class EventsListCommand
                 Until = TimeArgument.Parse(parsed.GetValue(until), "--until", console.Time),
                 Limit = parsed.GetValue(limit),
             };
-            using var reader = SqliteStore.OpenReadOnly(parsed.GetValue(store)!);
+            await using var reader = CliStores.Open(parsed.GetValue(store)!);
             var events = await reader.ListEventsAsync(query, cancellationToken).ConfigureAwait(false);
             if (parsed.GetValue(json))
             {

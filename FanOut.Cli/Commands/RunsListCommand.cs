@@ -1,6 +1,6 @@
 using System.CommandLine;
 using FanOut.Cli.Output;
-using FanOut.Sqlite;
+using FanOut.Cli.Stores;
 using FanOut.Stores;
 
 namespace FanOut.Cli.Commands;
@@ -32,7 +32,7 @@ internal static class RunsListCommand
                 Until = TimeArgument.Parse(parsed.GetValue(until), "--until", console.Time),
                 Limit = parsed.GetValue(limit),
             };
-            using var reader = SqliteStore.OpenReadOnly(parsed.GetValue(store)!);
+            await using var reader = CliStores.Open(parsed.GetValue(store)!);
             var runs = await reader.ListRunsAsync(query, cancellationToken).ConfigureAwait(false);
             if (parsed.GetValue(json))
             {
