@@ -16,6 +16,19 @@ internal static class CommonOptions
         Description = "Write indented JSON instead of a table, for scripts.",
     };
 
+    public static Option<int> Limit(string what, int byDefault)
+    {
+        var limit = new Option<int>("--limit", "-n") { Description = $"At most this many {what}.", DefaultValueFactory = _ => byDefault };
+        limit.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError("--limit must be at least 1.");
+            }
+        });
+        return limit;
+    }
+
     public static Argument<string> RunId() => new("runId")
     {
         Description = "The run id (as listed by 'fanout runs list').",

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using FanOut.Cli.Output;
-using FanOut.Sqlite;
+using FanOut.Cli.Stores;
 using FanOut.Stores;
 
 namespace FanOut.Cli.Commands;
@@ -17,14 +17,7 @@ internal static class EventsListCommand
         var name = new Option<string>("--name", "-e") { Description = "Only events of this name." };
         var since = new Option<string>("--since") { Description = "Only events accepted at or after: an age (2h, 30m, 7d) or a time (2026-12-01T10:00Z)." };
         var until = new Option<string>("--until") { Description = "Only events accepted before: an age or a time." };
-        var limit = new Option<int>("--limit", "-n") { Description = "At most this many events.", DefaultValueFactory = _ => 50 };
-        limit.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1)
-            {
-                result.AddError("--limit must be at least 1.");
-            }
-        });
+        var limit = CommonOptions.Limit("events", 50);
         var command = new Command("list", "List accepted events, newest first.") { store, name, since, until, limit, json };
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -35,7 +28,7 @@ internal static class EventsListCommand
                 Until = TimeArgument.Parse(parsed.GetValue(until), "--until", console.Time),
                 Limit = parsed.GetValue(limit),
             };
-            using var reader = SqliteStore.OpenReadOnly(parsed.GetValue(store)!);
+            await using var reader = CliStores.Open(parsed.GetValue(store)!);
             var events = await reader.ListEventsAsync(query, cancellationToken).ConfigureAwait(false);
             if (parsed.GetValue(json))
             {

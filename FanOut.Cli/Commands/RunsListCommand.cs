@@ -1,6 +1,6 @@
 using System.CommandLine;
 using FanOut.Cli.Output;
-using FanOut.Sqlite;
+using FanOut.Cli.Stores;
 using FanOut.Stores;
 
 namespace FanOut.Cli.Commands;
@@ -18,14 +18,7 @@ internal static class RunsListCommand
         status.AcceptOnlyFromAmong(StatusWords.RunWords);
         var since = new Option<string>("--since") { Description = "Only runs whose event was accepted at or after: an age (2h, 30m, 7d) or a time (2026-12-01T10:00Z)." };
         var until = new Option<string>("--until") { Description = "Only runs whose event was accepted before: an age or a time." };
-        var limit = new Option<int>("--limit", "-n") { Description = "At most this many runs.", DefaultValueFactory = _ => 50 };
-        limit.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1)
-            {
-                result.AddError("--limit must be at least 1.");
-            }
-        });
+        var limit = CommonOptions.Limit("runs", 50);
 
         var command = new Command("list", "List runs, newest first.") { store, function, eventName, status, since, until, limit, json };
         command.SetAction(async (parsed, cancellationToken) =>
@@ -39,7 +32,7 @@ internal static class RunsListCommand
                 Until = TimeArgument.Parse(parsed.GetValue(until), "--until", console.Time),
                 Limit = parsed.GetValue(limit),
             };
-            using var reader = SqliteStore.OpenReadOnly(parsed.GetValue(store)!);
+            await using var reader = CliStores.Open(parsed.GetValue(store)!);
             var runs = await reader.ListRunsAsync(query, cancellationToken).ConfigureAwait(false);
             if (parsed.GetValue(json))
             {

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using FanOut.Cli.Output;
 using FanOut.Ids;
-using FanOut.Sqlite;
+using FanOut.Cli.Stores;
 using FanOut.Stores;
 
 namespace FanOut.Cli.Commands;
@@ -26,16 +26,9 @@ internal static class RunsReplayCommand
         status.AcceptOnlyFromAmong("failed", "cancelled", "timed-out", "succeeded");
         var since = new Option<string>("--since") { Description = "Only runs whose event was accepted at or after: an age (2h, 30m, 7d) or a time (2026-12-01T10:00Z)." };
         var until = new Option<string>("--until") { Description = "Only runs whose event was accepted before: an age or a time." };
-        var limit = new Option<int>("--limit", "-n") { Description = "At most this many runs.", DefaultValueFactory = _ => 1000 };
+        var limit = CommonOptions.Limit("runs", 1000);
         var keepSteps = new Option<bool>("--keep-steps") { Description = "Keep the succeeded steps' results: resume from the failed step instead of starting from scratch." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Only list what would be replayed." };
-        limit.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1)
-            {
-                result.AddError("--limit must be at least 1.");
-            }
-        });
 
         var command = new Command("replay", "Replay finished runs as new runs of the same events (the app must not be holding the store).")
         {
@@ -45,29 +38,19 @@ internal static class RunsReplayCommand
         {
             var location = parsed.GetValue(store)!;
             var one = parsed.GetValue(runId);
-            string path;
-            IReadOnlyList<RunSummary> runs;
-            using (var reader = SqliteStore.OpenReadOnly(location))
-            {
-                path = reader.DatabasePath;
-                runs = await reader.ListRunsAsync(new RunQuery
+            await using var target = CliStores.Open(location);
+            IReadOnlyList<RunSummary> runs = one is not null
+                ? [await target.GetRunAsync(one, cancellationToken).ConfigureAwait(false)
+                    ?? throw new CliException($"Run '{one}' is not in the store '{target.Name}'.")]
+                : await target.ListRunsAsync(new RunQuery
                 {
                     FunctionId = parsed.GetValue(function),
                     EventName = parsed.GetValue(eventName),
-                    Status = one is null ? StatusWords.ParseRun(parsed.GetValue(status)) : null,
+                    Status = StatusWords.ParseRun(parsed.GetValue(status)),
                     Since = TimeArgument.Parse(parsed.GetValue(since), "--since", console.Time),
                     Until = TimeArgument.Parse(parsed.GetValue(until), "--until", console.Time),
-                    Limit = one is null ? parsed.GetValue(limit) : int.MaxValue,
+                    Limit = parsed.GetValue(limit),
                 }, cancellationToken).ConfigureAwait(false);
-            }
-            if (one is not null)
-            {
-                runs = [.. runs.Where(r => r.RunId == one)];
-                if (runs.Count == 0)
-                {
-                    throw new CliException($"Run '{one}' is not in the store '{path}'.");
-                }
-            }
             var keep = parsed.GetValue(keepSteps);
             var dry = parsed.GetValue(dryRun);
             IReadOnlyList<ReplayOutcome> outcomes;
@@ -79,11 +62,7 @@ internal static class RunsReplayCommand
             {
                 var now = console.Time.GetUtcNow().ToUnixTimeMilliseconds();
                 var requests = runs.Select(r => new ReplayRequest(r.RunId, Ulid.Shared.New(now), keep, CancelOn: null)).ToArray();
-                var writer = StoreWriter.Open(location, path, "replay through IFanOutAdmin.ReplayRunsAsync in the app");
-                await using (writer.ConfigureAwait(false))
-                {
-                    outcomes = await writer.ReplayAsync(requests, cancellationToken).ConfigureAwait(false);
-                }
+                outcomes = await target.ReplayAsync(requests, cancellationToken).ConfigureAwait(false);
             }
             var functions = runs.ToDictionary(r => r.RunId, r => r.FunctionId);
             var mode = keep ? "keep-steps" : "from-start";
@@ -107,7 +86,7 @@ internal static class RunsReplayCommand
             int replayed = outcomes.Count(o => o.NewRunId is not null);
             console.Out.WriteLine(dry
                 ? $"Dry run: {outcomes.Count} run(s) would be replayed ({mode})."
-                : $"{replayed} run(s) replayed ({mode}); they run when the app next starts.");
+                : $"{replayed} run(s) replayed ({mode}); {target.WhenReplayedRunsRun}.");
             return ExitCodes.Success;
         });
         return command;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using FanOut.Cli.Output;
-using FanOut.Sqlite;
+using FanOut.Cli.Stores;
 using FanOut.Stores;
 
 namespace FanOut.Cli.Commands;
@@ -19,9 +19,9 @@ internal static class RunsShowCommand
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var id = parsed.GetValue(runId)!;
-            using var reader = SqliteStore.OpenReadOnly(parsed.GetValue(store)!);
+            await using var reader = CliStores.Open(parsed.GetValue(store)!);
             var run = await reader.GetRunAsync(id, cancellationToken).ConfigureAwait(false)
-                ?? throw new CliException($"Run '{id}' is not in the store '{reader.DatabasePath}' (unknown, or pruned after it finished).");
+                ?? throw new CliException($"Run '{id}' is not in the store '{reader.Name}' (unknown, or pruned after it finished).");
             // A finished run's steps are in its result; an unfinished one shows the steps it has saved so far.
             var result = await reader.GetResultAsync(id, cancellationToken).ConfigureAwait(false);
             var steps = result?.Steps ?? await reader.GetSavedStepsAsync(id, cancellationToken).ConfigureAwait(false);

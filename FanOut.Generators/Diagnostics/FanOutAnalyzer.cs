@@ -34,17 +34,19 @@ namespace FanOut.Generators.Diagnostics
                 }
                 var compilation = start.Compilation;
                 var cancellationToken = start.CancellationToken;
-                // Built once, on the first [Event] or [Function] seen, so projects without any pay nothing.
-                var catalog = new Lazy<Catalog>(
+                // Built once, on the first [Event] or [Function] seen (or wait to check), so projects without any pay nothing.
+                var declarations = new Lazy<Declarations>(
                     () => BuildCatalog(compilation, eventAttribute, functionAttribute, cancellationToken),
                     LazyThreadSafetyMode.ExecutionAndPublication);
+                var catalog = new Lazy<Catalog>(() => declarations.Value.Catalog, LazyThreadSafetyMode.ExecutionAndPublication);
                 start.RegisterSymbolAction(c => AnalyzeType(c, eventAttribute, catalog), SymbolKind.NamedType);
                 start.RegisterSymbolAction(c => AnalyzeMethod(c, functionAttribute, catalog), SymbolKind.Method);
                 if (start.Compilation.GetTypeByMetadataName(CancelOnParser.AttributeName) is { } cancelOnAttribute)
                 {
                     start.RegisterSymbolAction(c => AnalyzeCancelOn(c, functionAttribute, cancelOnAttribute), SymbolKind.Method);
                 }
-                StepCallAnalysis.Register(start, functionAttribute);
+                StepCallAnalysis.Register(start, functionAttribute, eventAttribute,
+                    name => declarations.Value.EventTypes.TryGetValue(name, out var type) ? type : null);
             });
         }
 
@@ -104,7 +106,10 @@ namespace FanOut.Generators.Diagnostics
             }
         }
 
-        private static Catalog BuildCatalog(Compilation compilation, INamedTypeSymbol eventAttribute, INamedTypeSymbol functionAttribute, CancellationToken cancellationToken)
+        /// <summary>The catalog, and the [Event] types of this compilation by event name (the first, for a name declared twice).</summary>
+        private sealed record Declarations(Catalog Catalog, Dictionary<string, INamedTypeSymbol> EventTypes);
+
+        private static Declarations BuildCatalog(Compilation compilation, INamedTypeSymbol eventAttribute, INamedTypeSymbol functionAttribute, CancellationToken cancellationToken)
         {
             var events = new List<EventKey>();
             var eventTypes = new Dictionary<string, INamedTypeSymbol>(StringComparer.Ordinal);
@@ -144,8 +149,9 @@ namespace FanOut.Generators.Diagnostics
             }
             // Parsed only for an event some function matches on without taking its payload, once per event.
             var jsonNames = new ConcurrentDictionary<string, IReadOnlyList<string>?>(StringComparer.Ordinal);
-            return new Catalog(events, functions, AssemblyParser.ReadReferences(compilation, cancellationToken),
+            var catalog = new Catalog(events, functions, AssemblyParser.ReadReferences(compilation, cancellationToken),
                 name => jsonNames.GetOrAdd(name, n => eventTypes.TryGetValue(n, out var type) ? JsonNamesOf(type, cancellationToken) : null));
+            return new Declarations(catalog, eventTypes);
         }
 
         /// <summary>As the generator reads them from the event's model: none for the types EventParser does not serialize.</summary>

@@ -6,8 +6,9 @@ using Microsoft.CodeAnalysis;
 namespace FanOut.Generators.Diagnostics
 {
     /// <summary>
-    /// The FANOUT diagnostics: errors for declarations generated code cannot use (001–017, 022–024), warnings for step code that
-    /// would not replay deterministically (018–020) and for a [CancelOn] that does nothing (021). Ids are stable and documented in docs/diagnostics.md (the help link of each); every
+    /// The FANOUT diagnostics: errors for declarations generated code cannot use (001–017, 022–024) and for waits that would
+    /// fail or never match at run time (025–027), warnings for step code that would not replay deterministically (018–020)
+    /// and for a [CancelOn] that does nothing (021). Ids are stable and documented in docs/diagnostics.md (the help link of each); every
     /// message says what to change. Recorded in AnalyzerReleases.Unshipped.md.
     /// </summary>
     internal static class FanOutDiagnostics
@@ -93,7 +94,7 @@ namespace FanOut.Generators.Diagnostics
 
         public static readonly DiagnosticDescriptor DuplicateStepId = Create(ProblemIds.DuplicateStepId,
             "Step id used at two call sites",
-            "Step id '{0}' is also used by another step.Run call in this method. Repeated ids are numbered in the order the steps start " +
+            "Step id '{0}' is also used by another step call in this method. Repeated ids are numbered in the order the steps start " +
             "('{0}:1', '{0}:2'), so moving or adding either call hands one step's stored result to the other; give each call site its own id.",
             DiagnosticSeverity.Warning);
 
@@ -124,11 +125,27 @@ namespace FanOut.Generators.Diagnostics
             "Function '{0}' has [CancelOn] Match = \"{1}\", but '{2}' is not a JSON property of its payload '{3}' ({4}){5} The match compares " +
             "the events' JSON as sent, so name the property as it is written there: its C# name in camelCase, or its [JsonPropertyName].");
 
+        public static readonly DiagnosticDescriptor WaitForNonEvent = Create(ProblemIds.WaitForNonEvent,
+            "WaitForEvent of a type that is not an event",
+            "step.WaitForEvent<{0}> waits for '{0}', which is not declared with [Event], so there is no event name to wait for and the run " +
+            "fails when it reaches this wait. Wait for the payload type of an [Event], or declare '{0}' with [Event(\"app/…\")].");
+
+        public static readonly DiagnosticDescriptor InvalidWaitMatchPath = Create(ProblemIds.InvalidWaitMatchPath,
+            "Invalid wait match path",
+            "step.WaitForEvent has match \"{0}\", which is not a valid match path: {1}; the run fails when it reaches this wait. Write " +
+            "'data.' followed by JSON property names separated by dots, such as 'data.userId' or 'data.user.id'.");
+
+        public static readonly DiagnosticDescriptor UnknownWaitMatchProperty = Create(ProblemIds.UnknownWaitMatchProperty,
+            "Wait match path names no property of a payload",
+            "step.WaitForEvent has match \"{0}\", but '{1}' is not a JSON property of {2} '{3}' ({4}){5} The match compares the awaited " +
+            "event's JSON with the triggering event's, as sent, so both must have the property under that name: its C# name in camelCase, " +
+            "or its [JsonPropertyName].");
+
         public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
             UnknownEvent, PayloadMismatch, DuplicateFunctionId, DuplicateEventName, InvalidEventName, InvalidFunctionId, UnsupportedReturnType,
             UnsupportedParameter, Generic, Unreachable, MissingEvent, NotSerializable, NotConstructible, InvalidTimeout, InvalidRetries,
             InvalidFailureHandler, OpenStepResult, NonConstantStepId, DuplicateStepId, NondeterministicValue, CancelOnWithoutFunction,
-            InvalidCancelEventName, InvalidMatchPath, UnknownMatchProperty);
+            InvalidCancelEventName, InvalidMatchPath, UnknownMatchProperty, WaitForNonEvent, InvalidWaitMatchPath, UnknownWaitMatchProperty);
 
         private static readonly Dictionary<string, DiagnosticDescriptor> ById = CreateIndex();
 

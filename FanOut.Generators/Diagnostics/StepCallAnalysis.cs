@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using FanOut.Generators.Model;
@@ -11,19 +12,28 @@ namespace FanOut.Generators.Diagnostics
 {
     /// <summary>
     /// Checks code that calls steps, one method body at a time: the result type of every <c>step.Run&lt;T&gt;</c>
-    /// (FANOUT010, 012, 017, through <see cref="StepParser"/>, as the generator reads it), step ids that are not constants
-    /// (FANOUT018) or are used at two call sites (FANOUT019), and clock, Guid and Random reads outside steps in a
-    /// [Function] method (FANOUT020). The warnings stay silent wherever FanOut cannot be sure.
+    /// (FANOUT010, 012, 017, through <see cref="StepParser"/>, as the generator reads it), the ids of all step tools (Run,
+    /// Sleep, SleepUntil, SendEvent, WaitForEvent, Invoke) that are not constants (FANOUT018) or are used at two call sites
+    /// (FANOUT019), clock, Guid and Random reads outside steps in a [Function] method (FANOUT020), and the event type and
+    /// match of <c>step.WaitForEvent</c> (FANOUT025–027, <see cref="WaitForEventChecks"/>). The warnings stay silent
+    /// wherever FanOut cannot be sure.
     /// </summary>
     internal static class StepCallAnalysis
     {
-        public static void Register(CompilationStartAnalysisContext start, INamedTypeSymbol functionAttribute)
+        /// <param name="eventType">The [Event] type declared with a name in this compilation, or null.</param>
+        public static void Register(CompilationStartAnalysisContext start, INamedTypeSymbol functionAttribute, INamedTypeSymbol eventAttribute,
+            Func<string, INamedTypeSymbol?> eventType)
         {
             start.RegisterOperationBlockStartAction(block =>
             {
-                var isFunction = block.OwningSymbol is IMethodSymbol method && HasAttribute(method, functionAttribute);
+                var function = block.OwningSymbol is IMethodSymbol method ? Find(method, functionAttribute) : null;
+                var isFunction = function is not null;
+                // Read only when a wait has a match to compare with it.
+                var trigger = new Lazy<ITypeSymbol?>(() => function is null
+                    ? null
+                    : WaitForEventChecks.TriggerPayload((IMethodSymbol)block.OwningSymbol, function, eventType));
                 var ids = new StepIds();
-                block.RegisterOperationAction(c => AnalyzeInvocation(c, isFunction, ids), OperationKind.Invocation);
+                block.RegisterOperationAction(c => AnalyzeInvocation(c, isFunction, ids, eventAttribute, trigger), OperationKind.Invocation);
                 if (isFunction)
                 {
                     block.RegisterOperationAction(AnalyzeValue, OperationKind.PropertyReference, OperationKind.ObjectCreation);
@@ -32,11 +42,12 @@ namespace FanOut.Generators.Diagnostics
             });
         }
 
-        private static void AnalyzeInvocation(OperationAnalysisContext context, bool isFunction, StepIds ids)
+        private static void AnalyzeInvocation(OperationAnalysisContext context, bool isFunction, StepIds ids, INamedTypeSymbol eventAttribute,
+            Lazy<ITypeSymbol?> trigger)
         {
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
-            if (!StepParser.IsStepRun(method))
+            if (!IsStepTool(method))
             {
                 if (isFunction && Nondeterministic.Name(method) is { } name && OutsideDeferredCode(invocation))
                 {
@@ -52,6 +63,10 @@ namespace FanOut.Generators.Diagnostics
                     var args = problem.Args.Select(a => (object)a).ToArray();
                     context.ReportDiagnostic(Diagnostic.Create(FanOutDiagnostics.For(problem.Id), MethodName(invocation).GetLocation(), args));
                 }
+            }
+            if (WaitForEventChecks.IsWaitForEvent(method))
+            {
+                WaitForEventChecks.Check(context, invocation, eventAttribute, trigger);
             }
             var id = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "id")?.Value;
             if (id is null || id.Syntax is null)
@@ -116,16 +131,24 @@ namespace FanOut.Generators.Diagnostics
             }
             : invocation.Syntax;
 
-        private static bool HasAttribute(IMethodSymbol method, INamedTypeSymbol attributeType)
+        /// <summary>
+        /// A method of <c>FanOut.Step</c> whose first parameter is a step id: every step tool, including ones added later,
+        /// since all of them memoize by id in one numbering per run.
+        /// </summary>
+        private static bool IsStepTool(IMethodSymbol method) =>
+            method.Parameters.Length > 0 && method.Parameters[0].Name == "id" && method.Parameters[0].Type.SpecialType == SpecialType.System_String &&
+            Symbols.Is(method.ContainingType, StepParser.StepNamespace, StepParser.StepTypeName);
+
+        private static AttributeData? Find(IMethodSymbol method, INamedTypeSymbol attributeType)
         {
             foreach (var attribute in method.GetAttributes())
             {
                 if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeType))
                 {
-                    return true;
+                    return attribute;
                 }
             }
-            return false;
+            return null;
         }
 
         /// <summary>The constant step ids of one method body, by call site, for FANOUT019.</summary>

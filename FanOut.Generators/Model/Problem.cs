@@ -68,6 +68,9 @@ namespace FanOut.Generators.Model
         public const string InvalidCancelEventName = "FANOUT022";
         public const string InvalidMatchPath = "FANOUT023";
         public const string UnknownMatchProperty = "FANOUT024";
+        public const string WaitForNonEvent = "FANOUT025";
+        public const string InvalidWaitMatchPath = "FANOUT026";
+        public const string UnknownWaitMatchProperty = "FANOUT027";
 
         public static bool Any(EquatableArray<Problem> problems, string id) => problems.Any(p => p.Id == id);
     }

@@ -85,51 +85,18 @@ namespace FanOut.Generators.Parsing
         public static Problem? UnknownProperty(string id, int attributeIndex, string match, string payloadDisplay, IReadOnlyList<string> jsonNames)
         {
             var property = MatchPaths.FirstProperty(match);
-            return Contains(jsonNames, property)
+            return MatchPaths.HasProperty(jsonNames, property)
                 ? null
                 : Problem.AtCancelOn(ProblemIds.UnknownMatchProperty, ProblemSite.CancelOnMatch, attributeIndex,
-                    id, match, property, payloadDisplay, Known(jsonNames), Suggestion(jsonNames, property, match));
-        }
-
-        private static bool Contains(IReadOnlyList<string> names, string name)
-        {
-            foreach (var candidate in names)
-            {
-                if (candidate == name)
-                {
-                    return true; // ordinal: the match is looked up in the event's JSON as written, case-sensitively
-                }
-            }
-            return false;
-        }
-
-        private static string Known(IReadOnlyList<string> names) =>
-            names.Count == 0 ? "it has none" : "it has '" + string.Join("', '", names) + "'";
-
-        /// <summary>The JSON name the user most likely meant: the same name in another case (the C# name), else a near typo.</summary>
-        private static string Suggestion(IReadOnlyList<string> names, string property, string match)
-        {
-            string? best = null;
-            int bestDistance = int.MaxValue;
-            foreach (var candidate in names)
-            {
-                int distance = string.Equals(candidate, property, System.StringComparison.OrdinalIgnoreCase) ? 0 : Catalog.EditDistance(candidate, property);
-                if (distance < bestDistance)
-                {
-                    best = candidate;
-                    bestDistance = distance;
-                }
-            }
-            // Only the first property is replaced: the rest of the path is not checked, so it is kept as written.
-            return best is not null && bestDistance <= System.Math.Max(2, property.Length / 3)
-                ? "; did you mean '" + MatchPaths.Prefix + best + match.Substring(MatchPaths.Prefix.Length + property.Length) + "'?"
-                : ".";
+                    id, match, property, payloadDisplay, MatchPaths.Known(jsonNames), MatchPaths.Suggestion(jsonNames, property, match));
         }
     }
 
     /// <summary>
     /// The grammar of a match path, as FanOut.Stores.EventMatch.IsValidPath checks it at run time: <c>data.</c> followed by
-    /// one or more property names separated by dots, none empty (<c>data.userId</c>, <c>data.user.id</c>).
+    /// one or more property names separated by dots, none empty (<c>data.userId</c>, <c>data.user.id</c>); and how its
+    /// first property is compared with a payload's JSON names. Shared by [CancelOn] (FANOUT023, 024) and step.WaitForEvent
+    /// (FANOUT026, 027).
     /// </summary>
     internal static class MatchPaths
     {
@@ -165,6 +132,43 @@ namespace FanOut.Generators.Parsing
         {
             int dot = path.IndexOf('.', Prefix.Length);
             return dot < 0 ? path.Substring(Prefix.Length) : path.Substring(Prefix.Length, dot - Prefix.Length);
+        }
+
+        /// <summary>True when <paramref name="name"/> is one of a payload's JSON property <paramref name="names"/>.</summary>
+        public static bool HasProperty(IReadOnlyList<string> names, string name)
+        {
+            foreach (var candidate in names)
+            {
+                if (candidate == name)
+                {
+                    return true; // ordinal: the match is looked up in the event's JSON as written, case-sensitively
+                }
+            }
+            return false;
+        }
+
+        /// <summary>The names a message lists as the ones the payload has.</summary>
+        public static string Known(IReadOnlyList<string> names) =>
+            names.Count == 0 ? "it has none" : "it has '" + string.Join("', '", names) + "'";
+
+        /// <summary>The JSON name the user most likely meant: the same name in another case (the C# name), else a near typo.</summary>
+        public static string Suggestion(IReadOnlyList<string> names, string property, string match)
+        {
+            string? best = null;
+            int bestDistance = int.MaxValue;
+            foreach (var candidate in names)
+            {
+                int distance = string.Equals(candidate, property, System.StringComparison.OrdinalIgnoreCase) ? 0 : Catalog.EditDistance(candidate, property);
+                if (distance < bestDistance)
+                {
+                    best = candidate;
+                    bestDistance = distance;
+                }
+            }
+            // Only the first property is replaced: the rest of the path is not checked, so it is kept as written.
+            return best is not null && bestDistance <= System.Math.Max(2, property.Length / 3)
+                ? "; did you mean '" + Prefix + best + match.Substring(Prefix.Length + property.Length) + "'?"
+                : ".";
         }
     }
 }

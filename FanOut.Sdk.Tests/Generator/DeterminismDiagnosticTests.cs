@@ -6,7 +6,7 @@ namespace FanOut.Tests.Generator;
 
 /// <summary>
 /// The warnings about code that does not replay the same way on every attempt (FANOUT018–020): the span and message of
-/// each, and the common code that must stay silent.
+/// each, for every step tool, and the common code that must stay silent.
 /// </summary>
 public sealed class DeterminismDiagnosticTests
 {
@@ -73,7 +73,7 @@ public sealed class DeterminismDiagnosticTests
             """));
 
         var diagnostic = Single(diagnostics, "FANOUT019", "Prefix",
-            "Step id 'send' is also used by another step.Run call in this method. Repeated ids are numbered in the order the steps start " +
+            "Step id 'send' is also used by another step call in this method. Repeated ids are numbered in the order the steps start " +
             "('send:1', 'send:2'), so moving or adding either call hands one step's stored result to the other; give each call site its own id.",
             DiagnosticSeverity.Warning);
         Assert.Equal(19, diagnostic.Location.GetLineSpan().StartLinePosition.Line + 1);
@@ -126,6 +126,59 @@ public sealed class DeterminismDiagnosticTests
 
                 public static async Task Unused(Step step)
                 {
+            """)));
+    }
+
+    [Theory]
+    [InlineData("await step.Sleep(\"nap-\" + signup.UserId, System.TimeSpan.FromMinutes(1));", "\"nap-\" + signup.UserId")]
+    [InlineData("await step.SleepUntil($\"nap-{signup.Email}\", System.DateTimeOffset.UnixEpoch);", "$\"nap-{signup.Email}\"")]
+    [InlineData("await step.SendEvent(signup.UserId, signup);", "signup.UserId")]
+    [InlineData("await step.WaitForEvent<UserSignup>(\"wait-\" + signup.UserId, System.TimeSpan.FromDays(1));", "\"wait-\" + signup.UserId")]
+    [InlineData("await step.Invoke(\"score-\" + signup.Email, new FunctionRef<UserSignup, int>(\"score\"), signup);", "\"score-\" + signup.Email")]
+    [InlineData("await step.Invoke(payload: signup, function: new FunctionRef<UserSignup>(\"audit\"), id: signup.Email);", "signup.Email")]
+    public void FANOUT018_points_at_a_non_constant_id_of_every_step_tool(string statement, string span)
+    {
+        var diagnostics = Diagnose(Function("        " + statement));
+
+        Single(diagnostics, "FANOUT018", span, NonConstantId, DiagnosticSeverity.Warning);
+    }
+
+    [Fact]
+    public void FANOUT019_counts_ids_across_step_tools_because_they_share_one_numbering()
+    {
+        var diagnostics = Diagnose(Function("""
+                    await step.Run("activation", () => Task.CompletedTask);
+                    var activated = await step.WaitForEvent<UserSignup>("activation", System.TimeSpan.FromDays(1));
+                    await step.Invoke("audit", new FunctionRef<UserSignup>("audit"), signup);
+                    await step.Sleep("audit", System.TimeSpan.FromHours(1));
+            """));
+
+        Assert.Equal(2, diagnostics.Length);
+        Assert.All(diagnostics, d => Assert.Equal("FANOUT019", d.Id));
+        Assert.Equal("\"activation\"", SpanText(diagnostics[0]));
+        Assert.Equal(18, diagnostics[0].Location.GetLineSpan().StartLinePosition.Line + 1);
+        Assert.Equal("Step id 'audit' is also used by another step call in this method. Repeated ids are numbered in the order the steps start " +
+            "('audit:1', 'audit:2'), so moving or adding either call hands one step's stored result to the other; give each call site its own id.",
+            diagnostics[1].GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(20, diagnostics[1].Location.GetLineSpan().StartLinePosition.Line + 1);
+    }
+
+    [Fact]
+    public void Constant_distinct_ids_of_every_step_tool_are_silent()
+    {
+        Assert.Empty(Diagnose(Function("""
+                    const string prefix = "nap";
+                    await step.Run("run", () => Task.CompletedTask);
+                    await step.Sleep(prefix, System.TimeSpan.FromMinutes(1));
+                    await step.SleepUntil($"{prefix}-until", System.DateTimeOffset.UnixEpoch);
+                    await step.SendEvent("send", signup);
+                    await step.WaitForEvent<UserSignup>(nameof(UserSignup), System.TimeSpan.FromDays(1), match: "data.userId");
+                    var score = await step.Invoke("score", new FunctionRef<UserSignup, int>("score"), signup, System.TimeSpan.FromMinutes(5));
+                    await step.Invoke("audit", new FunctionRef<UserSignup>("audit"), signup);
+                    for (var i = 0; i < 3; i++)
+                    {
+                        await step.WaitForEvent<UserSignup>("each", System.TimeSpan.FromDays(1));
+                    }
             """)));
     }
 

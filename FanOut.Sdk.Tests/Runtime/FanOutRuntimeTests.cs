@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 
@@ -5,6 +6,19 @@ namespace FanOut.Tests.Runtime;
 
 public sealed class FanOutRuntimeTests
 {
+    [Fact]
+    public async Task A_worker_stopped_again_after_its_host_was_disposed_does_nothing()
+    {
+        var app = await TestApp.StartAsync(o => o.OnlyFunctions("sleeps-three-days"));
+        var worker = app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<FanOut.Worker.FanOutWorker>().Single();
+        await app.StopAsync();
+        await app.DisposeAsync();
+
+        var again = await Record.ExceptionAsync(() => worker.StopAsync(default));
+
+        Assert.Null(again);
+    }
+
     [Fact]
     public async Task Sixteen_functions_of_one_event_run_in_parallel()
     {

@@ -521,4 +521,31 @@ public sealed class InMemoryStoreContract : StoreContract
             DeduplicationWindow = TimeSpan.FromHours(24),
             FinishedRunRetention = TimeSpan.FromHours(1),
         }));
+
+    [Fact]
+    public async Task The_event_history_keeps_only_what_unfinished_runs_can_look_back_at_however_fast_events_come()
+    {
+        var waiting = Submission("test/joined", """{"userId":"u-1"}""", "f");
+        await Store.AcceptAsync([waiting], default);
+        for (int i = 0; i < 20_000; i++)
+        {
+            await Store.AcceptAsync([Submission("test/noise", "{}")], default);
+        }
+        var kept = (await Store.ListEventsAsync(new EventQuery { Limit = int.MaxValue }, default)).Count;
+        var runId = (await Store.ClaimAsync(1, default)).Runs[0].Run.Id;
+        await Store.FinishAsync(new RunResult(runId, "f", waiting.Event.Id, "test/joined", RunStatus.Succeeded)
+        {
+            StartedAt = Clock.GetUtcNow(), FinishedAt = Clock.GetUtcNow(),
+        }, default);
+        for (int i = 0; i < 20_000; i++)
+        {
+            await Store.AcceptAsync([Submission("test/noise", "{}")], default);
+        }
+        var afterwards = (await Store.ListEventsAsync(new EventQuery { Name = "test/noise", Limit = int.MaxValue }, default)).Count;
+
+        // While a run may still wait, every event since its trigger is kept; once none can, the history is trimmed
+        // as it grows, without waiting for the prune interval (the clock does not move here).
+        Assert.Equal(20_001, kept);
+        Assert.True(afterwards < 20_000 / 2, $"{afterwards} events kept with no unfinished run");
+    }
 }

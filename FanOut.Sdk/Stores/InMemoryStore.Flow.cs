@@ -16,6 +16,12 @@ public sealed partial class InMemoryStore
     private readonly Dictionary<string, Listener> invokedBy = new(StringComparer.Ordinal);
     private long eventSequence;
 
+    // How many events the history holds, and the size at which it is trimmed next: amortized, so memory follows what
+    // unfinished runs need even when events arrive faster than the prune interval.
+    private int historyCount;
+    private int historyTrimAt = MinHistoryTrim;
+    private const int MinHistoryTrim = 4096;
+
     /// <inheritdoc />
     public ValueTask<SuspendResult> SuspendAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, IReadOnlyList<RunWait> waits, CancellationToken cancellationToken)
     {
@@ -186,6 +192,10 @@ public sealed partial class InMemoryStore
             history[evt.Name] = list = [];
         }
         list.Add(new HistoryEvent(seq, now, evt));
+        if (++historyCount >= historyTrimAt)
+        {
+            TrimHistoryLocked(now);
+        }
         return seq;
     }
 
@@ -397,6 +407,7 @@ public sealed partial class InMemoryStore
             {
                 keepFrom++;
             }
+            historyCount -= keepFrom;
             if (keepFrom == list.Count)
             {
                 history.Remove(name);
@@ -406,6 +417,7 @@ public sealed partial class InMemoryStore
                 list.RemoveRange(0, keepFrom);
             }
         }
+        historyTrimAt = Math.Max(MinHistoryTrim, historyCount * 2);
     }
 
     private static StepState EventMemo(string stepId, HistoryEvent past, long now) => EventMemo(stepId, past.Event, now);

@@ -51,8 +51,14 @@ internal sealed class FanOutWorker(
         loop = Task.Run(() => ClaimRunsAsync(stopClaiming.Token), CancellationToken.None);
     }
 
+    private int disposed;
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref disposed) == 1)
+        {
+            return; // a host stopped again after it was disposed: nothing runs any more
+        }
         stopClaiming.Cancel();
         await loop.ConfigureAwait(false);
         Log.WorkerStopping(logger, inFlight.Count);
@@ -72,6 +78,10 @@ internal sealed class FanOutWorker(
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
         stopClaiming.Dispose();
         stopping.Dispose();
         abandon.Dispose();

@@ -115,18 +115,20 @@ internal static class FlowRows
 
     /// <summary>Saves a step's memo whatever the run's state (a wait resolved for a queued run).</summary>
     public static void UpsertStepRow(WriteContext context, string runId, StepState step) =>
-        context.Command(UpsertStep)
-            .With("$run", runId)
-            .With("$step", step.Id)
-            .With("$status", (int)step.Status)
-            .With("$attempts", step.Attempts)
-            .With("$output", step.Output)
-            .With("$error_type", step.Error?.Type)
-            .With("$error_message", step.Error?.Message)
-            .With("$error_stack", step.Error?.StackTrace)
-            .With("$started_at", RowCodec.Ms(step.StartedAt))
-            .With("$finished_at", RowCodec.Ms(step.FinishedAt))
-            .ExecuteNonQuery();
+        context.Command(UpsertStep).WithStep(runId, step).ExecuteNonQuery();
+
+    /// <summary>Sets the parameters of a statement that writes a step's row (<c>$run</c>, <c>$step</c>, …).</summary>
+    public static SqliteCommand WithStep(this SqliteCommand command, string runId, StepState step) => command
+        .With("$run", runId)
+        .With("$step", step.Id)
+        .With("$status", (int)step.Status)
+        .With("$attempts", step.Attempts)
+        .With("$output", step.Output)
+        .With("$error_type", step.Error?.Type)
+        .With("$error_message", step.Error?.Message)
+        .With("$error_stack", step.Error?.StackTrace)
+        .With("$started_at", RowCodec.Ms(step.StartedAt))
+        .With("$finished_at", RowCodec.Ms(step.FinishedAt));
 
     /// <summary>Makes a queued run due now; true when it was waiting for later.</summary>
     public static bool MakeDueNow(WriteContext context, string runId) =>

@@ -1,4 +1,3 @@
-using FanOut.Sqlite.Rows;
 using FanOut.Stores;
 
 namespace FanOut.Sqlite.Writing;
@@ -20,18 +19,7 @@ internal sealed class SaveStepWrite(string runId, StepState step, CancellationTo
 
     protected override bool Run(WriteContext context)
     {
-        var changed = context.Command(Save)
-            .With("$run", runId)
-            .With("$step", step.Id)
-            .With("$status", (int)step.Status)
-            .With("$attempts", step.Attempts)
-            .With("$output", step.Output)
-            .With("$error_type", step.Error?.Type)
-            .With("$error_message", step.Error?.Message)
-            .With("$error_stack", step.Error?.StackTrace)
-            .With("$started_at", RowCodec.Ms(step.StartedAt))
-            .With("$finished_at", RowCodec.Ms(step.FinishedAt))
-            .ExecuteNonQuery();
+        var changed = context.Command(Save).WithStep(runId, step).ExecuteNonQuery();
         return changed == 1 ? true : throw RunEndWrites.NotRunning(runId, context);
     }
 }
