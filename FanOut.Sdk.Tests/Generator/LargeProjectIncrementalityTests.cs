@@ -13,7 +13,7 @@ namespace FanOut.Tests.Generator;
 public sealed class LargeProjectIncrementalityTests(LargeProjectIncrementalityTests.FirstRun first) : IClassFixture<LargeProjectIncrementalityTests.FirstRun>
 {
     [Fact]
-    public void The_first_run_registers_every_function_and_its_output_compiles()
+    public void The_first_run_registers_every_function()
     {
         Assert.Equal(4, first.Result.GeneratedSources.Length);
         var registration = GeneratedSource(first.Result, "FanOut.Registration.g.cs");
@@ -22,7 +22,8 @@ public sealed class LargeProjectIncrementalityTests(LargeProjectIncrementalityTe
             Assert.Contains($"\"fn-{f:D4}\"", registration, StringComparison.Ordinal);
         }
         Assert.Contains($"\"fn-{GeneratorProject.FunctionCount - 1:D4}\"", registration, StringComparison.Ordinal);
-        Assert.Empty(CompilerProblems(first.Output));
+        // That the output compiles is left to benchmarks/generator-build.sh, which builds the project: binding all
+        // 1,000 function bodies here would cost this test ~10 s, too much for CI.
     }
 
     [Fact]
@@ -55,7 +56,7 @@ public sealed class LargeProjectIncrementalityTests(LargeProjectIncrementalityTe
             again.GeneratedSources.Select(s => (s.HintName, s.SourceText.ToString())));
     }
 
-    /// <summary>The project, parsed and compiled once, and the driver after its first run.</summary>
+    /// <summary>The project, parsed once, and the driver after its first run.</summary>
     public sealed class FirstRun
     {
         public FirstRun()
@@ -68,10 +69,10 @@ public sealed class LargeProjectIncrementalityTests(LargeProjectIncrementalityTe
                 var tree = Compilation.SyntaxTrees.Single(t => t.FilePath == $"Source{i}.cs");
                 Compilation = Compilation.ReplaceSyntaxTree(tree, tree.WithFilePath(paths[i]));
             }
-            Driver = CreateDriver().RunGeneratorsAndUpdateCompilation(Compilation, out var output, out var diagnostics);
-            Assert.Empty(diagnostics);
-            Output = output;
+            Driver = CreateDriver().RunGenerators(Compilation);
             Result = Driver.GetRunResult().Results.Single();
+            Assert.Empty(Result.Diagnostics);
+            Assert.Null(Result.Exception);
         }
 
         public CSharpCompilation Compilation { get; }
@@ -79,7 +80,5 @@ public sealed class LargeProjectIncrementalityTests(LargeProjectIncrementalityTe
         public GeneratorDriver Driver { get; }
 
         public GeneratorRunResult Result { get; }
-
-        public Compilation Output { get; }
     }
 }
