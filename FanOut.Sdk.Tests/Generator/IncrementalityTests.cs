@@ -146,7 +146,7 @@ public sealed class IncrementalityTests
         return driver.RunGenerators(second).GetRunResult().Results.Single();
     }
 
-    private static void AssertCachedOrUnchanged(GeneratorRunResult result)
+    internal static void AssertCachedOrUnchanged(GeneratorRunResult result)
     {
         foreach (var name in StepNames)
         {

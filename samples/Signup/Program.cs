@@ -70,5 +70,6 @@ await host.StopAsync();
 var succeeded = results.Count(r => r.Status == RunStatus.Succeeded);
 Console.WriteLine();
 Console.WriteLine($"{succeeded} of {results.Count} functions succeeded; 'notify-team' fails on purpose and disturbed none of the others.");
+Console.WriteLine(ColdStart.Describe());
 // The expected shape of this sample: everything but notify-team succeeds. Anything else is a real failure.
 return succeeded == results.Count - 1 && results.Single(r => r.FunctionId == "notify-team").Status == RunStatus.Failed ? 0 : 1;

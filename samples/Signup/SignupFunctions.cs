@@ -9,22 +9,32 @@ public sealed class SignupFunctions(IEmailSender email, IStripe stripe, ICrm crm
     [Function("send-welcome-email", Event = "app/user.signup")]
     public async Task SendWelcomeEmail(UserSignup signup, Step step, CancellationToken ct)
     {
+        ColdStart.FunctionStarted();
         await step.Run("send-email", () => email.SendAsync(signup.User.Email, "welcome", ct));
     }
 
     [Function("start-stripe-trial", Event = "app/user.signup")]
     public async Task<Trial> StartStripeTrial(UserSignup signup, Step step, CancellationToken ct)
     {
+        ColdStart.FunctionStarted();
         var customerId = await step.Run("create-customer", () => stripe.CreateCustomerAsync(signup.User.Email, ct));
         var subscriptionId = await step.Run("create-subscription", () => stripe.CreateSubscriptionAsync(customerId, signup.Plan, 14, ct));
         return new Trial(customerId, subscriptionId, 14);
     }
 
     [Function("add-to-crm", Event = "app/user.signup")]
-    public Task AddToCrm(Event<UserSignup> evt, CancellationToken ct) => crm.AddAsync(evt.Data.User.Id, evt.Data.User.Name, ct);
+    public Task AddToCrm(Event<UserSignup> evt, CancellationToken ct)
+    {
+        ColdStart.FunctionStarted();
+        return crm.AddAsync(evt.Data.User.Id, evt.Data.User.Name, ct);
+    }
 
     [Function("add-to-mailing-list", Event = "app/user.signup")]
-    public Task AddToMailingList(UserSignup signup, CancellationToken ct) => mailingList.SubscribeAsync(signup.User.Email, ct);
+    public Task AddToMailingList(UserSignup signup, CancellationToken ct)
+    {
+        ColdStart.FunctionStarted();
+        return mailingList.SubscribeAsync(signup.User.Email, ct);
+    }
 
     /// <summary>
     /// Three days after signup, unless the user has activated meanwhile, sends a nudge. The run holds no thread while it
@@ -34,6 +44,7 @@ public sealed class SignupFunctions(IEmailSender email, IStripe stripe, ICrm crm
     [Function("nudge-inactive-user", Event = "app/user.signup")]
     public async Task<string> NudgeInactiveUser(UserSignup signup, Step step, CancellationToken ct)
     {
+        ColdStart.FunctionStarted();
         var activated = await step.WaitForEvent<UserActivated>("wait-for-activation", TimeSpan.FromDays(3), match: "data.user.id");
         if (activated is not null)
         {
@@ -53,6 +64,7 @@ public static class TeamNotifications
     [Function("notify-team", Event = "app/user.signup", OnFailure = nameof(NotifyTeamFailed))]
     public static async Task NotifyTeam(UserSignup signup, Step step, CancellationToken ct)
     {
+        ColdStart.FunctionStarted();
         await step.Run("post-to-slack", () => SlackWebhook.PostAsync("#signups", $"{signup.User.Name} signed up", ct));
     }
 
