@@ -360,6 +360,22 @@ public sealed class PostgresStore : IFanOutStore, IAsyncDisposable
         return await Reads.ListAsync(db, query, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>One run as <see cref="ListRunsAsync"/> describes it (finished or not), or null when there is none (for tools such as <c>fanout runs show</c>).</summary>
+    public async ValueTask<RunSummary?> GetRunAsync(string runId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        return await Reads.RunAsync(db, runId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The steps a run has saved so far, each at its latest state, in the order first saved: what an unfinished run has done.</summary>
+    public async ValueTask<IReadOnlyList<StepResult>> GetSavedStepsAsync(string runId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        return await Reads.SavedStepsAsync(db, runId, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<EventSummary>> ListEventsAsync(EventQuery query, CancellationToken cancellationToken)
     {

@@ -7,8 +7,14 @@ internal static class CommonOptions
 {
     public static Option<string> Store() => new("--store", "-s")
     {
-        Description = "The store: a SQLite file path (fanout.db) or connection string (\"Data Source=fanout.db\").",
+        Description = "The store: a SQLite file path (fanout.db) or connection string (\"Data Source=fanout.db\"), or a PostgreSQL connection string (\"Host=db;Database=app;Username=app\").",
         Required = true,
+    };
+
+    public static Option<string> Schema() => new("--schema")
+    {
+        Description = "For a PostgreSQL store: the schema its tables are in (PostgresStoreOptions.Schema).",
+        DefaultValueFactory = _ => "fanout",
     };
 
     public static Option<bool> Json() => new("--json")

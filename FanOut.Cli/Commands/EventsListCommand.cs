@@ -13,12 +13,13 @@ internal static class EventsListCommand
     public static Command Create(CliConsole console)
     {
         var store = CommonOptions.Store();
+        var schema = CommonOptions.Schema();
         var json = CommonOptions.Json();
         var name = new Option<string>("--name", "-e") { Description = "Only events of this name." };
         var since = new Option<string>("--since") { Description = "Only events accepted at or after: an age (2h, 30m, 7d) or a time (2026-12-01T10:00Z)." };
         var until = new Option<string>("--until") { Description = "Only events accepted before: an age or a time." };
         var limit = CommonOptions.Limit("events", 50);
-        var command = new Command("list", "List accepted events, newest first.") { store, name, since, until, limit, json };
+        var command = new Command("list", "List accepted events, newest first.") { store, schema, name, since, until, limit, json };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var query = new EventQuery
@@ -28,7 +29,7 @@ internal static class EventsListCommand
                 Until = TimeArgument.Parse(parsed.GetValue(until), "--until", console.Time),
                 Limit = parsed.GetValue(limit),
             };
-            await using var reader = CliStores.Open(parsed.GetValue(store)!);
+            await using var reader = CliStores.Open(parsed.GetValue(store)!, parsed.GetValue(schema)!);
             var events = await reader.ListEventsAsync(query, cancellationToken).ConfigureAwait(false);
             if (parsed.GetValue(json))
             {

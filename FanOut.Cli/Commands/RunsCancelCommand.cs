@@ -15,14 +15,15 @@ internal static class RunsCancelCommand
     {
         var runId = CommonOptions.RunId();
         var store = CommonOptions.Store();
+        var schema = CommonOptions.Schema();
         var json = CommonOptions.Json();
         var reason = new Option<string>("--reason") { Description = "Why, kept as the run's error.", DefaultValueFactory = _ => "Cancelled with the fanout command-line tool." };
-        var command = new Command("cancel", "Cancel a run (the app must not be holding the store).") { runId, store, reason, json };
+        var command = new Command("cancel", "Cancel a run (the app must not be holding the store).") { runId, store, schema, reason, json };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var id = parsed.GetValue(runId)!;
             var location = parsed.GetValue(store)!;
-            await using var target = CliStores.Open(location);
+            await using var target = CliStores.Open(location, parsed.GetValue(schema)!);
             var result = await target.CancelAsync(id, parsed.GetValue(reason)!, cancellationToken).ConfigureAwait(false);
             var (outcome, sentence) = result.Outcome switch
             {

@@ -11,6 +11,7 @@ internal static class RunsListCommand
     public static Command Create(CliConsole console)
     {
         var store = CommonOptions.Store();
+        var schema = CommonOptions.Schema();
         var json = CommonOptions.Json();
         var function = new Option<string>("--function", "-f") { Description = "Only runs of this function id." };
         var eventName = new Option<string>("--event", "-e") { Description = "Only runs started by events of this name." };
@@ -20,7 +21,7 @@ internal static class RunsListCommand
         var until = new Option<string>("--until") { Description = "Only runs whose event was accepted before: an age or a time." };
         var limit = CommonOptions.Limit("runs", 50);
 
-        var command = new Command("list", "List runs, newest first.") { store, function, eventName, status, since, until, limit, json };
+        var command = new Command("list", "List runs, newest first.") { store, schema, function, eventName, status, since, until, limit, json };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var query = new RunQuery
@@ -32,7 +33,7 @@ internal static class RunsListCommand
                 Until = TimeArgument.Parse(parsed.GetValue(until), "--until", console.Time),
                 Limit = parsed.GetValue(limit),
             };
-            await using var reader = CliStores.Open(parsed.GetValue(store)!);
+            await using var reader = CliStores.Open(parsed.GetValue(store)!, parsed.GetValue(schema)!);
             var runs = await reader.ListRunsAsync(query, cancellationToken).ConfigureAwait(false);
             if (parsed.GetValue(json))
             {

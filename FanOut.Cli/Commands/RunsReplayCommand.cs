@@ -19,6 +19,7 @@ internal static class RunsReplayCommand
     {
         var runId = new Argument<string?>("runId") { Description = "One run to replay; without it, every run the filters match.", Arity = ArgumentArity.ZeroOrOne };
         var store = CommonOptions.Store();
+        var schema = CommonOptions.Schema();
         var json = CommonOptions.Json();
         var function = new Option<string>("--function", "-f") { Description = "Only runs of this function id." };
         var eventName = new Option<string>("--event", "-e") { Description = "Only runs started by events of this name." };
@@ -32,13 +33,13 @@ internal static class RunsReplayCommand
 
         var command = new Command("replay", "Replay finished runs as new runs of the same events (the app must not be holding the store).")
         {
-            runId, store, function, eventName, status, since, until, limit, keepSteps, dryRun, json,
+            runId, store, schema, function, eventName, status, since, until, limit, keepSteps, dryRun, json,
         };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var location = parsed.GetValue(store)!;
             var one = parsed.GetValue(runId);
-            await using var target = CliStores.Open(location);
+            await using var target = CliStores.Open(location, parsed.GetValue(schema)!);
             IReadOnlyList<RunSummary> runs = one is not null
                 ? [await target.GetRunAsync(one, cancellationToken).ConfigureAwait(false)
                     ?? throw new CliException($"Run '{one}' is not in the store '{target.Name}'.")]

@@ -14,12 +14,13 @@ internal static class RunsShowCommand
     {
         var runId = CommonOptions.RunId();
         var store = CommonOptions.Store();
+        var schema = CommonOptions.Schema();
         var json = CommonOptions.Json();
-        var command = new Command("show", "Show one run with its steps, attempts, errors and timings.") { runId, store, json };
+        var command = new Command("show", "Show one run with its steps, attempts, errors and timings.") { runId, store, schema, json };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var id = parsed.GetValue(runId)!;
-            await using var reader = CliStores.Open(parsed.GetValue(store)!);
+            await using var reader = CliStores.Open(parsed.GetValue(store)!, parsed.GetValue(schema)!);
             var run = await reader.GetRunAsync(id, cancellationToken).ConfigureAwait(false)
                 ?? throw new CliException($"Run '{id}' is not in the store '{reader.Name}' (unknown, or pruned after it finished).");
             // A finished run's steps are in its result; an unfinished one shows the steps it has saved so far.

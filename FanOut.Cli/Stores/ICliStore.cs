@@ -30,8 +30,13 @@ internal interface ICliStore : IAsyncDisposable
     string WhenReplayedRunsRun { get; }
 }
 
-/// <summary>Opens the store a <c>--store</c> value names.</summary>
+/// <summary>Opens the store a <c>--store</c> value names: a PostgreSQL connection string (<c>Host=…</c>), else a SQLite file.</summary>
 internal static class CliStores
 {
-    public static ICliStore Open(string location) => new SqliteCliStore(location);
+    public static ICliStore Open(string location, string schema) =>
+        IsPostgres(location) ? new PostgresCliStore(location, schema) : new SqliteCliStore(location);
+
+    private static bool IsPostgres(string location) =>
+        location.Contains("Host=", StringComparison.OrdinalIgnoreCase)
+        || location.Contains("Server=", StringComparison.OrdinalIgnoreCase);
 }

@@ -109,7 +109,47 @@ internal static class Reads
         }
     }
 
-    public static async ValueTask<IReadOnlyList<RunSummary>> ListAsync(PostgresDatabase db, RunQuery query, CancellationToken cancellationToken)
+    private const string SavedSteps = """
+        SELECT step_id, status, attempts, started_at, finished_at, error_type, error_message, error_stack, output
+        FROM {s}.steps WHERE run_id = @run ORDER BY seq;
+        """;
+
+    /// <summary>One run as a listing describes it, or null.</summary>
+    public static async ValueTask<RunSummary?> RunAsync(PostgresDatabase db, string runId, CancellationToken cancellationToken)
+    {
+        var runs = await ListAsync(db, new RunQuery { Limit = 1 }, cancellationToken, runId).ConfigureAwait(false);
+        return runs.Count == 0 ? null : runs[0];
+    }
+
+    /// <summary>The steps a run has saved so far, each at its latest state, in the order first saved.</summary>
+    public static async ValueTask<IReadOnlyList<StepResult>> SavedStepsAsync(PostgresDatabase db, string runId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = db.Command(connection, null, SavedSteps).With("run", runId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var steps = new List<StepResult>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                steps.Add(new StepResult(
+                    reader.GetString(0),
+                    (StepStatus)reader.GetInt16(1),
+                    reader.GetInt32(2),
+                    RowCodec.Time(reader.GetInt64(3)),
+                    RowCodec.Time(reader.GetInt64(4)),
+                    RowCodec.Error(reader, 5),
+                    RowCodec.Memory(reader, 8)));
+            }
+            return steps;
+        }
+        catch (NpgsqlException ex)
+        {
+            throw db.Failure($"could not read the steps of run {runId}", ex);
+        }
+    }
+
+    public static async ValueTask<IReadOnlyList<RunSummary>> ListAsync(PostgresDatabase db, RunQuery query, CancellationToken cancellationToken, string? runId = null)
     {
         try
         {
@@ -117,6 +157,11 @@ internal static class Reads
             // Only the given filters are in the text, so the planner can use the listing indexes for them.
             var sql = new StringBuilder(List);
             var command = db.Command(connection, null, "");
+            if (runId is not null)
+            {
+                sql.Append(" AND runs.id = @run_id");
+                command.With("run_id", runId);
+            }
             if (query.FunctionId is { } function)
             {
                 sql.Append(" AND runs.function_id = @function");
