@@ -31,6 +31,26 @@ public sealed class SqliteStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_wait_registered_before_a_restart_is_still_resolved_by_an_event_after_it()
+    {
+        // The writer skips the flow look-ups while the file has no wait: it must learn of waits already in the file.
+        var first = Open();
+        var runId = (await AcceptAndClaim(first, 1))[0];
+        await first.SuspendAsync(runId, 0, DateTimeOffset.MaxValue, null, [new EventWait("wait", Start.AddDays(3), "test/activated", null, null)], default);
+        await first.DisposeAsync();
+
+        var second = Open();
+        var noise = await second.AcceptAsync([Submission("g")], default);
+        var evt = new StoredEvent("01EVENTACTIVATED0000000000", "test/activated", "{}"u8.ToArray(), Start.ToUnixTimeMilliseconds());
+        var accepted = await second.AcceptAsync([new EventSubmission(evt, [])], default);
+
+        Assert.Equal(0, noise[0].Resumed);
+        Assert.Equal(1, accepted[0].Resumed);
+        var resumed = Assert.Single((await second.ClaimAsync(10, default)).Runs, r => r.Run.Id == runId);
+        Assert.Equal("wait", Assert.Single(resumed.Steps).Id);
+    }
+
+    [Fact]
     public async Task Opening_a_file_again_migrates_nothing_and_keeps_its_data()
     {
         var first = Open();

@@ -61,6 +61,10 @@ internal sealed class ClaimWrite(int max, CancellationToken cancellationToken) :
     // The run is due because a wait ran out: the waiting step's memo says so (no event; or the invoke failed).
     private static void ExpireWaits(WriteContext context, string runId)
     {
+        if (!context.WaitsExist)
+        {
+            return;
+        }
         List<(string StepId, int Kind, string? Child, long ExpiresAt)>? expired = null;
         using (var reader = context.Command(ExpiredWaits).With("$run", runId).With("$now", context.NowMs).ExecuteReader())
         {

@@ -95,7 +95,9 @@ internal static class FlowRows
         }
     }
 
-    public static void InsertWaitRow(WriteContext context, string runId, string stepId, int kind, string? eventName, string? path, string? value, string? child, long expiresAt) =>
+    public static void InsertWaitRow(WriteContext context, string runId, string stepId, int kind, string? eventName, string? path, string? value, string? child, long expiresAt)
+    {
+        context.WaitsExist = true;
         context.Command(InsertWait)
             .With("$run", runId)
             .With("$step", stepId)
@@ -106,6 +108,7 @@ internal static class FlowRows
             .With("$child", child)
             .With("$expires_at", expiresAt)
             .ExecuteNonQuery();
+    }
 
     public static void InsertEventWait(WriteContext context, string runId, EventWait wait) =>
         InsertWaitRow(context, runId, wait.StepId, WaitKind, wait.EventName, wait.MatchPath, wait.MatchValue, null, Ms(wait.ExpiresAt));
@@ -143,6 +146,10 @@ internal static class FlowRows
     /// </summary>
     public static AcceptOutcome Match(WriteContext context, StoredEvent evt)
     {
+        if (!context.WaitsExist)
+        {
+            return default;
+        }
         List<string?>? paths = null;
         using (var reader = context.Command(ListenedPaths).With("$name", evt.Name).ExecuteReader())
         {
@@ -212,6 +219,10 @@ internal static class FlowRows
     /// </summary>
     public static bool Ended(WriteContext context, RunResult result)
     {
+        if (!context.WaitsExist)
+        {
+            return false;
+        }
         context.Command(DeleteWaits).With("$run", result.RunId).ExecuteNonQuery();
         string? parent = null, stepId = null;
         using (var reader = context.Command(Invoker).With("$child", result.RunId).ExecuteReader())

@@ -100,6 +100,7 @@ internal sealed class PruneWrite(CancellationToken cancellationToken) : StoreWri
             context.Execute(ClearBatch);
         }
         context.Command(DeleteUnusedEvents).With("$cutoff", runCutoff).With("$limit", BatchSize).ExecuteNonQuery();
+        context.RefreshWaitsExist();
         return removed;
     }
 }

@@ -17,6 +17,23 @@ internal sealed class WriteContext(SqliteConnection connection, SqliteStoreOptio
 
     public SqliteStoreOptions Options { get; } = options;
 
+    /// <summary>
+    /// False while the file has no wait and no cancel trigger at all (most apps, most of the time): then an accept, a
+    /// claim and a finish skip the flow look-ups on the hot path. Read from the file when the writer starts, set by every
+    /// wait inserted, read again after a prune. Only ever wrongly true (a rolled-back insert), which costs a look-up.
+    /// </summary>
+    public bool WaitsExist { get; set; } = Exists(connection);
+
+    /// <summary>Reads <see cref="WaitsExist"/> from the file again.</summary>
+    public void RefreshWaitsExist() => WaitsExist = Exists(connection);
+
+    private static bool Exists(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM waits);";
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 1;
+    }
+
     public string DatabasePath { get; } = databasePath;
 
     /// <summary>The prepared command for <paramref name="sql"/>, with a parameter for each distinct <c>$name</c> in it.</summary>
