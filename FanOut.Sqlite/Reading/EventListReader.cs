@@ -45,12 +45,7 @@ internal sealed class EventListReader(ReadConnection reads)
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                var evt = new StoredEvent(reader.GetString(0), reader.GetString(1), RowCodec.Bytes(reader, 2) ?? [], reader.GetInt64(3))
-                {
-                    DeduplicationKey = RowCodec.Text(reader, 4),
-                    V = RowCodec.Text(reader, 5),
-                    User = RowCodec.Bytes(reader, 6) is { } user ? RowCodec.Json(user) : null,
-                };
+                var evt = RowCodec.Event(reader, reader.GetString(0), 1);
                 events.Add(new EventSummary(evt, RowCodec.Time(reader.GetInt64(7)), reader.GetInt32(8)));
             }
             return events;

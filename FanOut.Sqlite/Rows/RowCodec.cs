@@ -32,6 +32,18 @@ internal static class RowCodec
     public static RunError? Error(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : new RunError(reader.GetString(ordinal), reader.GetString(ordinal + 1), Text(reader, ordinal + 2));
 
+    /// <summary>
+    /// An event read from the columns <c>name, data, ts, dedup_key, v, user_json</c> starting at <paramref name="name"/>
+    /// (as every event query selects them).
+    /// </summary>
+    public static FanOut.Runs.StoredEvent Event(SqliteDataReader reader, string id, int name) =>
+        new(id, reader.GetString(name), Bytes(reader, name + 1) ?? [], reader.GetInt64(name + 2))
+        {
+            DeduplicationKey = Text(reader, name + 3),
+            V = Text(reader, name + 4),
+            User = Bytes(reader, name + 5) is { } user ? Json(user) : null,
+        };
+
     public static byte[] ResultSteps(IReadOnlyList<StepResult> steps) => StoreCodec.ResultSteps(steps);
 
     public static StepResult[] ResultSteps(byte[] utf8) => StoreCodec.ResultSteps(utf8);

@@ -94,12 +94,7 @@ internal sealed class ClaimWrite(int max, CancellationToken cancellationToken) :
         {
             throw new InvalidOperationException($"Event {id} of a queued run is missing from '{context.DatabasePath}'; the file was changed outside FanOut.");
         }
-        return new StoredEvent(id, reader.GetString(0), RowCodec.Bytes(reader, 1) ?? [], reader.GetInt64(2))
-        {
-            DeduplicationKey = RowCodec.Text(reader, 3),
-            V = RowCodec.Text(reader, 4),
-            User = RowCodec.Bytes(reader, 5) is { } user ? RowCodec.Json(user) : null,
-        };
+        return RowCodec.Event(reader, id, 0);
     }
 
     private static StepState[] Steps(WriteContext context, string runId)

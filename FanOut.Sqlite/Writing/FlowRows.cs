@@ -249,12 +249,7 @@ internal static class FlowRows
         {
             return null;
         }
-        return new StoredEvent(id, reader.GetString(0), RowCodec.Bytes(reader, 1) ?? [], reader.GetInt64(2))
-        {
-            DeduplicationKey = RowCodec.Text(reader, 3),
-            V = RowCodec.Text(reader, 4),
-            User = RowCodec.Bytes(reader, 5) is { } user ? RowCodec.Json(user) : null,
-        };
+        return RowCodec.Event(reader, id, 0);
     }
 
     public static long Ms(DateTimeOffset time) => RowCodec.Ms(time);

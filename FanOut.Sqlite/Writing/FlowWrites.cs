@@ -20,12 +20,13 @@ internal sealed class SuspendWrite(string runId, int failures, DateTimeOffset du
 
     private const string ExistingWait = "SELECT expires_at FROM waits WHERE run_id = $run AND step_id = $step;";
 
-    // Oldest first; the data is a BLOB of JSON text, so json_extract reads it as text. The SQL filter narrows by the raw
-    // value; EventMatch decides, so every store matches alike.
+    // Oldest first, with the data; the data is a BLOB of JSON text, so json_extract reads it as text. SQL narrows by the
+    // raw value where it can (a string key compares as text); EventMatch decides, so every store matches alike.
     private const string LookBack = """
-        SELECT id FROM events
+        SELECT id, name, data, ts, dedup_key, v, user_json FROM events
         WHERE name = $name AND accepted_at >= $since AND id <> $trigger
           AND ($path IS NULL OR json_extract(CAST(data AS TEXT), $path) IS NOT NULL)
+          AND ($text IS NULL OR json_extract(CAST(data AS TEXT), $path) = $text)
         ORDER BY accepted_at, rowid;
         """;
 
@@ -97,23 +98,18 @@ internal sealed class SuspendWrite(string runId, int failures, DateTimeOffset du
         {
             return null; // the trigger has no value there: nothing can match
         }
-        var candidates = new List<string>();
-        using (var reader = context.Command(LookBack)
+        var text = wait.MatchValue is { } key && key.StartsWith("s:", StringComparison.Ordinal) ? key[2..] : null;
+        using var reader = context.Command(LookBack)
             .With("$name", wait.EventName)
             .With("$since", since)
             .With("$trigger", triggerId)
             .With("$path", wait.MatchPath is null ? null : "$." + wait.MatchPath[5..])
-            .ExecuteReader())
+            .With("$text", text)
+            .ExecuteReader();
+        while (reader.Read())
         {
-            while (reader.Read())
-            {
-                candidates.Add(reader.GetString(0));
-            }
-        }
-        foreach (var id in candidates)
-        {
-            var evt = FlowRows.LoadEventRow(context, id);
-            if (evt is not null && (wait.MatchPath is null || string.Equals(EventMatch.ValueOf(evt.Data, wait.MatchPath), wait.MatchValue, StringComparison.Ordinal)))
+            var evt = RowCodec.Event(reader, reader.GetString(0), 1);
+            if (wait.MatchPath is null || string.Equals(EventMatch.ValueOf(evt.Data, wait.MatchPath), wait.MatchValue, StringComparison.Ordinal))
             {
                 return evt;
             }
