@@ -106,6 +106,10 @@ public sealed class SqliteStore : IFanOutStore, IAsyncDisposable, IDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>True: a file has one process (it holds the file's lock), so a run accepted claimed by it needs no claim write.</remarks>
+    public bool ClaimsOnAccept => true;
+
+    /// <inheritdoc />
     public ValueTask<ClaimResult> ClaimAsync(int max, CancellationToken cancellationToken) =>
         new(writer.Enqueue(new ClaimWrite(max, cancellationToken)));
 
@@ -157,7 +161,16 @@ public sealed class SqliteStore : IFanOutStore, IAsyncDisposable, IDisposable
     public ValueTask<bool> FinishAsync(RunResult result, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(result);
-        return new(writer.Enqueue(new FinishWrite(result, cancellationToken)));
+        return new(writer.Enqueue(new FinishWrite(result, [], cancellationToken)));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The memos and the outcome are one write, in one transaction.</remarks>
+    public ValueTask<bool> FinishAsync(RunResult result, IReadOnlyList<StepState> unsavedSteps, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(unsavedSteps);
+        return new(writer.Enqueue(new FinishWrite(result, unsavedSteps, cancellationToken)));
     }
 
     /// <inheritdoc />

@@ -19,6 +19,9 @@ internal sealed class TestStore(IFanOutStore inner) : DelegatingStore(inner)
     // Bumped by every accept and replay: a due time read from the store before one of them may be stale after it.
     private long changes;
 
+    // Every run goes through a claim here: the claim is where mocked steps are handed over and running runs are counted.
+    public override bool ClaimsOnAccept => false;
+
     public void Mock(string functionId, StepState state) =>
         mocks.GetOrAdd(functionId, static _ => new(StringComparer.Ordinal))[state.Id] = state;
 
@@ -125,6 +128,13 @@ internal sealed class TestStore(IFanOutStore inner) : DelegatingStore(inner)
     public override async ValueTask<bool> FinishAsync(RunResult result, CancellationToken cancellationToken)
     {
         var resumed = await Inner.FinishAsync(result, cancellationToken).ConfigureAwait(false);
+        await EndedAsync(cancellationToken).ConfigureAwait(false);
+        return resumed;
+    }
+
+    public override async ValueTask<bool> FinishAsync(RunResult result, IReadOnlyList<StepState> unsavedSteps, CancellationToken cancellationToken)
+    {
+        var resumed = await Inner.FinishAsync(result, unsavedSteps, cancellationToken).ConfigureAwait(false);
         await EndedAsync(cancellationToken).ConfigureAwait(false);
         return resumed;
     }

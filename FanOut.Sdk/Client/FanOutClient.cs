@@ -14,12 +14,14 @@ namespace FanOut.Client;
 
 /// <summary>
 /// Accepts events: validates, assigns ids and timestamps, creates one run per function of the event, stores the event
-/// with its runs in one call to the store, and only then hands the runs to the worker.
+/// with its runs in one call to the store, and only then hands the runs to the worker: straight to this process's worker
+/// where it has free slots and the store claims on accept, otherwise through the queue.
 /// </summary>
 internal sealed class FanOutClient(
     FunctionCatalog catalog,
     IFanOutStore store,
     WorkSignal signal,
+    Worker.LocalDispatch dispatch,
     RunWaiters waiters,
     Worker.RunCancellations running,
     IOptions<FanOutOptions> options,
@@ -65,7 +67,7 @@ internal sealed class FanOutClient(
     /// <summary>
     /// Builds what <see cref="SendAsync{TData}"/> would hand the store — the event with one run per hosted function —
     /// without accepting it: a store that accepts it another way (inside the caller's transaction) then reports with
-    /// <see cref="Accepted"/>.
+    /// <see cref="Accepted(IReadOnlyList{EventSubmission}, IReadOnlyList{AcceptOutcome})"/>.
     /// </summary>
     internal EventSubmission Prepare<TData>(TData data, SendOptions? sendOptions)
     {
@@ -110,21 +112,52 @@ internal sealed class FanOutClient(
 
     private async ValueTask<IReadOnlyList<SendResult>> AcceptAsync(EventSubmission[] batch, CancellationToken cancellationToken)
     {
+        var worker = store.ClaimsOnAccept ? dispatch.Worker : null;
+        var reserved = worker is null ? 0 : Reserve(worker, batch);
         IReadOnlyList<AcceptOutcome> outcomes;
         try
         {
             outcomes = await store.AcceptAsync(batch, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
+            worker?.Unreserve(reserved);
+            if (e is OperationCanceledException)
+            {
+                throw;
+            }
             throw new FanOutStoreException($"The store did not accept {Describe(batch)}; nothing was sent. {e.Message}", e);
         }
-        return Accepted(batch, outcomes);
+        return Accepted(batch, outcomes, reserved == 0 ? null : worker);
+    }
+
+    // Takes the worker's free slots for the batch's first runs and marks those runs claimed on accept.
+    private static int Reserve(Worker.FanOutWorker worker, EventSubmission[] batch)
+    {
+        int wanted = 0;
+        for (int i = 0; i < batch.Length; i++)
+        {
+            wanted += batch[i].Runs.Count;
+        }
+        var reserved = wanted == 0 ? 0 : worker.Reserve(wanted);
+        for (int i = 0, marked = 0; i < batch.Length && marked < reserved; i++)
+        {
+            var runs = batch[i].Runs;
+            for (int r = 0; r < runs.Count && marked < reserved; r++, marked++)
+            {
+                runs[r].ClaimedOnAccept = true;
+            }
+        }
+        return reserved;
     }
 
     /// <summary>What the sender sees once the store accepted <paramref name="batch"/>: counts, logs and wakes the worker.</summary>
-    internal SendResult[] Accepted(IReadOnlyList<EventSubmission> batch, IReadOnlyList<AcceptOutcome> outcomes)
+    internal SendResult[] Accepted(IReadOnlyList<EventSubmission> batch, IReadOnlyList<AcceptOutcome> outcomes) => Accepted(batch, outcomes, null);
+
+    /// <summary>As <see cref="Accepted(IReadOnlyList{EventSubmission}, IReadOnlyList{AcceptOutcome})"/>; runs accepted claimed are started on <paramref name="worker"/>.</summary>
+    private SendResult[] Accepted(IReadOnlyList<EventSubmission> batch, IReadOnlyList<AcceptOutcome> outcomes, Worker.FanOutWorker? worker)
     {
+        var queued = false;
         var results = new SendResult[batch.Count];
         for (int i = 0; i < batch.Count; i++)
         {
@@ -135,6 +168,8 @@ internal sealed class FanOutClient(
             FanOutMetrics.EventsAccepted.Add(1, new KeyValuePair<string, object?>("fanout.event.name", evt.Name));
             if (outcome.Duplicate)
             {
+                // Its runs were never stored: the slots taken for them go back.
+                worker?.Unreserve(ClaimedCount(submission.Runs));
                 Log.DuplicateEvent(logger, evt.Name, evt.DeduplicationKey, outcome.EventId);
                 results[i] = new SendResult(outcome.EventId, evt.Name, [], duplicate: true);
                 continue;
@@ -149,13 +184,35 @@ internal sealed class FanOutClient(
             var refs = new RunRef[runs.Count];
             for (int r = 0; r < runs.Count; r++)
             {
-                refs[r] = new RunRef(runs[r].Id, runs[r].FunctionId);
+                var run = runs[r];
+                refs[r] = new RunRef(run.Id, run.FunctionId);
+                if (worker is not null && run.ClaimedOnAccept)
+                {
+                    worker.StartAccepted(run);
+                }
+                else
+                {
+                    queued = true;
+                }
             }
-            signal.Set();
             Log.EventAccepted(logger, evt.Name, evt.Id, runs.Count);
             results[i] = new SendResult(evt.Id, evt.Name, refs);
         }
+        if (queued)
+        {
+            signal.Set();
+        }
         return results;
+    }
+
+    private static int ClaimedCount(IReadOnlyList<RunRecord> runs)
+    {
+        int count = 0;
+        for (int r = 0; r < runs.Count; r++)
+        {
+            count += runs[r].ClaimedOnAccept ? 1 : 0;
+        }
+        return count;
     }
 
     // What the event did to runs already in the store: resumed waits, cancelled runs (cancelOn).

@@ -31,6 +31,14 @@ public sealed class FanOutOptions
     public int MaxStepOutputBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>
+    /// When a succeeded step's result is saved. Default: <see cref="StepSaving.BeforeReturning"/> — committed before
+    /// <c>step.Run</c> returns, so once it has returned the step never executes again.
+    /// <see cref="StepSaving.WithNextWrite"/> saves it before the next step starts, or with the run's outcome (one write
+    /// for a run's last step and its end), for fewer writes per run.
+    /// </summary>
+    public StepSaving StepSaving { get; set; } = StepSaving.BeforeReturning;
+
+    /// <summary>
     /// Whether this process executes runs. Default: true. False makes a process that only accepts events (a web front
     /// end serving the Event API, say): sends store the events and their runs as usual, and the runs wait in the store
     /// for a process with the worker on. Such a process neither claims nor recovers runs.
@@ -74,4 +82,23 @@ public sealed class FanOutOptions
         || (onlyFunctionTypes?.Contains(declaringType) ?? false);
 
     internal IEnumerable<string> RequestedIds => onlyFunctionIds ?? Enumerable.Empty<string>();
+}
+
+/// <summary>When a succeeded step's result (its memo) is saved; see <see cref="FanOutOptions.StepSaving"/>.</summary>
+public enum StepSaving
+{
+    /// <summary>
+    /// Committed before <c>step.Run</c> returns: once the function has the result, a crash can no longer make the step
+    /// execute again.
+    /// </summary>
+    BeforeReturning,
+
+    /// <summary>
+    /// Saved before the next step starts, or with the attempt's end (the run's outcome, a retry, a sleep, a wait),
+    /// whichever comes first: a run's last step and its outcome become one write. Safe for functions that keep their side
+    /// effects inside steps (the determinism rules, FANOUT018/019): nothing outside a step can act on a result not saved
+    /// yet. A crash before the save executes the step again, as a crash during the step would; code between steps that
+    /// reports a step done to the outside world (a log line, a message) can then report it twice.
+    /// </summary>
+    WithNextWrite,
 }

@@ -39,11 +39,13 @@ public static class FanOutServiceCollectionExtensions
         services.TryAddSingleton(static sp => new FunctionCatalog(FanOutModules.All, Options(sp)));
         services.TryAddSingleton<IFanOutStore>(static sp => new InMemoryStore(Options(sp).TimeProvider));
         services.TryAddSingleton<WorkSignal>();
+        services.TryAddSingleton<LocalDispatch>();
         services.TryAddSingleton(static sp => new RunWaiters(sp.GetRequiredService<IFanOutStore>()));
         services.TryAddSingleton<IFanOutClient>(static sp => new FanOutClient(
             sp.GetRequiredService<FunctionCatalog>(),
             sp.GetRequiredService<IFanOutStore>(),
             sp.GetRequiredService<WorkSignal>(),
+            sp.GetRequiredService<LocalDispatch>(),
             sp.GetRequiredService<RunWaiters>(),
             sp.GetRequiredService<RunCancellations>(),
             sp.GetRequiredService<IOptions<FanOutOptions>>(),
@@ -69,6 +71,7 @@ public static class FanOutServiceCollectionExtensions
             sp.GetRequiredService<RunExecutor>(),
             sp.GetRequiredService<FunctionCatalog>(),
             sp.GetRequiredService<WorkSignal>(),
+            sp.GetRequiredService<LocalDispatch>(),
             Options(sp),
             LoggerFor<FanOutWorker>(sp))));
         return new FanOutBuilder(services);

@@ -27,4 +27,12 @@ public sealed class RunRecord
 
     /// <summary>The function's cancel triggers, registered by the store with the run (empty for most functions).</summary>
     public IReadOnlyList<Registration.CancelTrigger> CancelOn { get; init; } = [];
+
+    /// <summary>
+    /// True when the sending process's own worker takes the run as it is accepted (it had a free slot): a store whose
+    /// <see cref="Stores.IFanOutStore.ClaimsOnAccept"/> is true then stores it running, in its first attempt, as
+    /// <see cref="Stores.IFanOutStore.ClaimAsync"/> would have, so the run needs no claim of its own. Other stores never
+    /// see it set.
+    /// </summary>
+    public bool ClaimedOnAccept { get; internal set; }
 }

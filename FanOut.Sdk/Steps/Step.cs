@@ -391,6 +391,11 @@ public sealed class Step
     private async Task<T> Execute<T>(string uniqueId, int attempt, Func<Task<T>> body)
     {
         using var activity = StepActivity(uniqueId, attempt);
+        if (journal.HasUnsaved)
+        {
+            // StepSaving.WithNextWrite: the steps before this one are durable before it acts on their results.
+            await journal.FlushAsync().ConfigureAwait(false);
+        }
         var startedAt = time.GetUtcNow();
         journal.Started(uniqueId, attempt, startedAt);
         byte[] output;
@@ -414,6 +419,11 @@ public sealed class Step
     private async Task Execute(string uniqueId, int attempt, Func<Task> body)
     {
         using var activity = StepActivity(uniqueId, attempt);
+        if (journal.HasUnsaved)
+        {
+            // StepSaving.WithNextWrite: the steps before this one are durable before it acts on their results.
+            await journal.FlushAsync().ConfigureAwait(false);
+        }
         var startedAt = time.GetUtcNow();
         journal.Started(uniqueId, attempt, startedAt);
         try

@@ -7,9 +7,13 @@ namespace FanOut;
 /// <summary>
 /// One attempt's view of a run's steps: the memo handed over by the store (what earlier attempts finished), the unique
 /// ids of this attempt's steps (<c>id</c>, <c>id:1</c>, … for repeats), and whether this attempt has been interrupted.
-/// Every finished step is saved to the store before the function sees its result. Thread-safe: parallel steps begin and
-/// end concurrently.
+/// Thread-safe: parallel steps begin and end concurrently.
 /// </summary>
+/// <remarks>
+/// A failed step's memo is saved at once. A succeeded step's memo is saved before the function sees the result
+/// (<see cref="StepSaving.BeforeReturning"/>), or, with <see cref="StepSaving.WithNextWrite"/>, before the next step
+/// starts or with the attempt's end, whichever comes first (see <see cref="TakeUnsaved"/>).
+/// </remarks>
 internal sealed class StepJournal
 {
     private readonly Lock gate = new();
@@ -25,9 +29,12 @@ internal sealed class StepJournal
     private readonly int maxOutputBytes;
     private AttemptInterruptedException? interruption;
     private List<RunWait>? waits;
+    private List<StepState>? unsaved;
+    private readonly StepSaving saving;
 
-    public StepJournal(string runId, IReadOnlyList<StepState> memoized, IFanOutStore store, RetryPolicy retryPolicy, TimeProvider time, int retries, int maxOutputBytes, CancellationToken attemptToken)
+    public StepJournal(string runId, IReadOnlyList<StepState> memoized, IFanOutStore store, RetryPolicy retryPolicy, TimeProvider time, int retries, int maxOutputBytes, CancellationToken attemptToken, StepSaving saving = StepSaving.BeforeReturning)
     {
+        this.saving = saving;
         RunId = runId;
         this.store = store;
         this.retryPolicy = retryPolicy;
@@ -128,11 +135,58 @@ internal sealed class StepJournal
         return json;
     }
 
-    public async Task SucceedAsync(string uniqueId, int attempt, DateTimeOffset startedAt, ReadOnlyMemory<byte>? output)
+    /// <summary>
+    /// Records a succeeded step: saved now (<see cref="StepSaving.BeforeReturning"/>), or by the next
+    /// <see cref="FlushAsync"/> or with the attempt's end (<see cref="TakeUnsaved"/>).
+    /// </summary>
+    public async ValueTask SucceedAsync(string uniqueId, int attempt, DateTimeOffset startedAt, ReadOnlyMemory<byte>? output)
     {
         var state = new StepState(uniqueId, StepStatus.Succeeded, attempt, output, null, startedAt, time.GetUtcNow());
-        await SaveAsync(state).ConfigureAwait(false);
-        Record(state);
+        if (saving == StepSaving.BeforeReturning)
+        {
+            await SaveAsync(state).ConfigureAwait(false);
+            Record(state);
+            return;
+        }
+        lock (gate)
+        {
+            memo[state.Id] = state;
+            states[state.Id] = ToResult(state);
+            (unsaved ??= []).Add(state);
+        }
+    }
+
+    /// <summary>True while succeeded steps wait for their memos to be saved.</summary>
+    public bool HasUnsaved
+    {
+        get
+        {
+            lock (gate)
+            {
+                return unsaved is { Count: > 0 };
+            }
+        }
+    }
+
+    /// <summary>Hands over the memos not saved yet, for a write that saves them with the attempt's end; none are left.</summary>
+    public IReadOnlyList<StepState> TakeUnsaved()
+    {
+        lock (gate)
+        {
+            var taken = unsaved is { Count: > 0 } ? unsaved.ToArray() : [];
+            unsaved?.Clear();
+            return taken;
+        }
+    }
+
+    /// <summary>Saves the memos not saved yet, in order: before a step starts, so no step runs on a result that is not durable.</summary>
+    public async ValueTask FlushAsync()
+    {
+        var pending = TakeUnsaved();
+        for (int i = 0; i < pending.Count; i++)
+        {
+            await SaveAsync(pending[i]).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Why the store refused this attempt's writes (another worker holds the run now), or null.</summary>
@@ -169,6 +223,7 @@ internal sealed class StepJournal
             // The attempt itself is ending (timeout, shutdown): not the step's failure, nothing to record.
             return error;
         }
+        await FlushAsync().ConfigureAwait(false);
         var now = time.GetUtcNow();
         var runError = RunError.From(error);
         bool final = RetryPolicy.IsFinal(error) || attempt > retries;
@@ -191,6 +246,7 @@ internal sealed class StepJournal
 
     public async Task SaveSleepAsync(string uniqueId, DateTimeOffset wakeAt)
     {
+        await FlushAsync().ConfigureAwait(false);
         var now = time.GetUtcNow();
         var state = new StepState(uniqueId, StepStatus.Succeeded, 1, Write(uniqueId, wakeAt), null, now, now);
         await SaveAsync(state).ConfigureAwait(false);

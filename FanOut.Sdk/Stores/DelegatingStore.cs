@@ -17,6 +17,9 @@ public abstract class DelegatingStore : IFanOutStore
         Inner.AcceptAsync(batch, cancellationToken);
 
     /// <inheritdoc />
+    public virtual bool ClaimsOnAccept => Inner.ClaimsOnAccept;
+
+    /// <inheritdoc />
     public virtual ValueTask<ClaimResult> ClaimAsync(int max, CancellationToken cancellationToken) => Inner.ClaimAsync(max, cancellationToken);
 
     /// <inheritdoc />
@@ -33,6 +36,15 @@ public abstract class DelegatingStore : IFanOutStore
 
     /// <inheritdoc />
     public virtual ValueTask<bool> FinishAsync(RunResult result, CancellationToken cancellationToken) => Inner.FinishAsync(result, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// By default this goes through this decorator's own <see cref="SaveStepAsync"/> and
+    /// <see cref="FinishAsync(RunResult, CancellationToken)"/>, so a decorator that overrides only those still sees every
+    /// memo and every outcome; it gives up the inner store's single write. Override this too to forward it as one call.
+    /// </remarks>
+    public virtual ValueTask<bool> FinishAsync(RunResult result, IReadOnlyList<StepState> unsavedSteps, CancellationToken cancellationToken) =>
+        StoreDefaults.SaveThenFinishAsync(this, result, unsavedSteps, cancellationToken);
 
     /// <inheritdoc />
     public virtual ValueTask<SuspendResult> SuspendAsync(string runId, int failures, DateTimeOffset dueAt, RunError? error, IReadOnlyList<RunWait> waits, CancellationToken cancellationToken) =>

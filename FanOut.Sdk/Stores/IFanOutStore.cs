@@ -10,7 +10,7 @@ namespace FanOut.Stores;
 /// The life of a run in a store: <see cref="AcceptAsync"/> creates it queued and due at once; <see cref="ClaimAsync"/>
 /// hands it to one worker (running); the worker saves each finished step with <see cref="SaveStepAsync"/>; the attempt
 /// ends with <see cref="RetryAsync"/> (queued again, due later), <see cref="ReleaseAsync"/> (the host stopped) or
-/// <see cref="FinishAsync"/> (succeeded, failed, cancelled, timed out). <see cref="RecoverAsync"/> puts back runs left
+/// <see cref="FinishAsync(RunResult, CancellationToken)"/> (succeeded, failed, cancelled, timed out). <see cref="RecoverAsync"/> puts back runs left
 /// running by a process that died.
 /// </remarks>
 public interface IFanOutStore
@@ -27,6 +27,14 @@ public interface IFanOutStore
     /// triggers are registered. Every event is kept (also one no function handles), for the look-back of waits.
     /// </remarks>
     ValueTask<IReadOnlyList<AcceptOutcome>> AcceptAsync(IReadOnlyList<EventSubmission> batch, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// True when <see cref="AcceptAsync"/> honours <see cref="RunRecord.ClaimedOnAccept"/>: such a run is stored running,
+    /// attempt 1, claimed by this process as <see cref="ClaimAsync"/> would have claimed it, in the accept's own
+    /// transaction. The sending process's worker then starts it at once, with no claim write and no wake-up of its claim
+    /// loop. False (the default) keeps every run queued until it is claimed.
+    /// </summary>
+    bool ClaimsOnAccept => false;
 
     /// <summary>
     /// Claims up to <paramref name="max"/> queued runs that are due, oldest due first, and marks them running. Each comes
@@ -83,6 +91,19 @@ public interface IFanOutStore
     /// </summary>
     /// <returns>True when an invoking run was made due.</returns>
     ValueTask<bool> FinishAsync(RunResult result, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// As <see cref="FinishAsync(RunResult, CancellationToken)"/>, and first saves the memos of the attempt's steps that
+    /// finished since its last write (<paramref name="unsavedSteps"/>, in order), as <see cref="SaveStepAsync"/> would:
+    /// a run's last steps and its outcome are one write. A store that can, does both in one transaction; the default
+    /// saves the steps one by one, then finishes.
+    /// </summary>
+    /// <param name="result">The outcome.</param>
+    /// <param name="unsavedSteps">Step memos not saved yet, possibly none.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>As <see cref="FinishAsync(RunResult, CancellationToken)"/>.</returns>
+    ValueTask<bool> FinishAsync(RunResult result, IReadOnlyList<StepState> unsavedSteps, CancellationToken cancellationToken) =>
+        unsavedSteps.Count == 0 ? FinishAsync(result, cancellationToken) : StoreDefaults.SaveThenFinishAsync(this, result, unsavedSteps, cancellationToken);
 
     /// <summary>The outcome of a finished run, or null while it has not finished (or is unknown, or was pruned).</summary>
     ValueTask<RunResult?> GetResultAsync(string runId, CancellationToken cancellationToken);

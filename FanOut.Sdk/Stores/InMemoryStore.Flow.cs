@@ -171,7 +171,16 @@ public sealed partial class InMemoryStore
     {
         var entry = new ActiveRun(run) { DueMs = now, AcceptedAt = DateTimeOffset.FromUnixTimeMilliseconds(now), TriggerSeq = triggerSeq };
         active.Add(run.Id, entry);
-        due.Enqueue(entry, (now, sequence++));
+        if (run.ClaimedOnAccept)
+        {
+            // The sending process's worker starts it now: running, first attempt, as a claim would leave it.
+            entry.Status = RunStatus.Running;
+            entry.Attempts = 1;
+        }
+        else
+        {
+            due.Enqueue(entry, (now, sequence++));
+        }
         foreach (var trigger in run.CancelOn)
         {
             var value = trigger.Match is null ? null : EventMatch.ValueOf(run.Event.Data, trigger.Match);

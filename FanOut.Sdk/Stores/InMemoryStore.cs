@@ -68,6 +68,10 @@ public sealed partial class InMemoryStore : IFanOutStore
     }
 
     /// <inheritdoc />
+    /// <remarks>True: a run accepted claimed is running at once, with no claim.</remarks>
+    public bool ClaimsOnAccept => true;
+
+    /// <inheritdoc />
     public ValueTask<ClaimResult> ClaimAsync(int max, CancellationToken cancellationToken)
     {
         var now = NowMs();
@@ -158,6 +162,23 @@ public sealed partial class InMemoryStore : IFanOutStore
     {
         lock (gate)
         {
+            return ValueTask.FromResult(FinishLocked(result));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> FinishAsync(RunResult result, IReadOnlyList<StepState> unsavedSteps, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(unsavedSteps);
+        lock (gate)
+        {
+            if (unsavedSteps.Count > 0 && active.TryGetValue(result.RunId, out var entry) && entry.Status == RunStatus.Running)
+            {
+                for (int i = 0; i < unsavedSteps.Count; i++)
+                {
+                    entry.Steps[unsavedSteps[i].Id] = unsavedSteps[i];
+                }
+            }
             return ValueTask.FromResult(FinishLocked(result));
         }
     }

@@ -21,9 +21,14 @@ internal sealed class FanOutWorker(
     RunExecutor executor,
     FunctionCatalog catalog,
     WorkSignal signal,
+    LocalDispatch dispatch,
     FanOutOptions settings,
     ILogger<FanOutWorker> logger) : IHostedService, IDisposable
 {
+    // Guards the hand-over of runs accepted by this process's sends (see Reserve): a run is either registered in
+    // inFlight before StopAsync looks, or not started at all.
+    private readonly Lock handoff = new();
+    private bool acceptingHandoffs;
     private readonly SemaphoreSlim slots = new(settings.MaxConcurrentRuns, settings.MaxConcurrentRuns);
     private readonly ConcurrentDictionary<string, Task> inFlight = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource stopClaiming = new();
@@ -49,6 +54,56 @@ internal sealed class FanOutWorker(
         }
         Log.WorkerStarted(logger, catalog.All.Count(), settings.MaxConcurrentRuns);
         loop = Task.Run(() => ClaimRunsAsync(stopClaiming.Token), CancellationToken.None);
+        lock (handoff)
+        {
+            acceptingHandoffs = true;
+        }
+        dispatch.Attach(this);
+    }
+
+    /// <summary>
+    /// Takes up to <paramref name="wanted"/> free slots for runs this process is about to accept
+    /// (<see cref="Runs.RunRecord.ClaimedOnAccept"/>): each must then be started with <see cref="StartAccepted"/> or given
+    /// back with <see cref="Unreserve"/>. Returns how many were taken; none while the worker is not running.
+    /// </summary>
+    public int Reserve(int wanted)
+    {
+        if (!Volatile.Read(ref acceptingHandoffs))
+        {
+            return 0;
+        }
+        int taken = 0;
+        while (taken < wanted && slots.Wait(0))
+        {
+            taken++;
+        }
+        return taken;
+    }
+
+    /// <summary>Gives back slots taken by <see cref="Reserve"/> for runs that were not accepted after all.</summary>
+    public void Unreserve(int count)
+    {
+        if (count > 0)
+        {
+            slots.Release(count);
+        }
+    }
+
+    /// <summary>Starts a run the store accepted already claimed for this worker, in a slot taken by <see cref="Reserve"/>.</summary>
+    public void StartAccepted(Runs.RunRecord run)
+    {
+        lock (handoff)
+        {
+            if (acceptingHandoffs)
+            {
+                Start(new ClaimedRun(run, 1, 0, []));
+                return;
+            }
+        }
+        // The host began to stop between the reservation and the accept: the run is given back as a stopping host gives
+        // back the runs it holds.
+        slots.Release();
+        _ = executor.ReleaseUnstartedAsync(run, $"the host stopped before run {run.Id} of '{run.FunctionId}' started");
     }
 
     private int disposed;
@@ -58,6 +113,11 @@ internal sealed class FanOutWorker(
         if (Volatile.Read(ref disposed) == 1)
         {
             return; // a host stopped again after it was disposed: nothing runs any more
+        }
+        dispatch.Attach(null);
+        lock (handoff)
+        {
+            acceptingHandoffs = false;
         }
         stopClaiming.Cancel();
         await loop.ConfigureAwait(false);
@@ -82,6 +142,11 @@ internal sealed class FanOutWorker(
         {
             return;
         }
+        dispatch.Attach(null);
+        lock (handoff)
+        {
+            acceptingHandoffs = false;
+        }
         stopClaiming.Dispose();
         stopping.Dispose();
         abandon.Dispose();
@@ -95,8 +160,13 @@ internal sealed class FanOutWorker(
             try
             {
                 await slots.WaitAsync(token).ConfigureAwait(false);
-                // Only this loop takes slots and runs only give them back, so the free count can only grow meanwhile.
-                var free = 1 + slots.CurrentCount;
+                // Sends take slots too (runs handed over as they are accepted), so the loop takes every slot it claims for
+                // before it claims, and gives back what the claim did not fill.
+                var free = 1;
+                while (slots.Wait(0))
+                {
+                    free++;
+                }
                 ClaimResult claim;
                 try
                 {
@@ -105,22 +175,21 @@ internal sealed class FanOutWorker(
                 catch (Exception e) when (!token.IsCancellationRequested)
                 {
                     // A store that fails (or times out) must not end the loop: say so, wait a moment, try again.
-                    slots.Release();
+                    slots.Release(free);
                     Log.ClaimFailed(logger, e);
                     await signal.WaitAsync(settings.TimeProvider.GetUtcNow() + TimeSpan.FromSeconds(1), settings.TimeProvider, token).ConfigureAwait(false);
                     continue;
                 }
                 for (int i = 0; i < claim.Runs.Count; i++)
                 {
-                    if (i > 0)
-                    {
-                        slots.Wait(0);
-                    }
                     Start(claim.Runs[i]);
+                }
+                if (free > claim.Runs.Count)
+                {
+                    slots.Release(free - claim.Runs.Count);
                 }
                 if (claim.Runs.Count == 0)
                 {
-                    slots.Release();
                     await signal.WaitAsync(claim.NextDueAt, settings.TimeProvider, token).ConfigureAwait(false);
                 }
             }

@@ -40,7 +40,7 @@ internal sealed class RunExecutor(
         var function = catalog.Find(run.FunctionId);
         if (function is null)
         {
-            return await FinishAsync(Unhosted(claimed), null, default).ConfigureAwait(false);
+            return await FinishAsync(Unhosted(claimed), [], null, default).ConfigureAwait(false);
         }
         var timeout = function.Timeout ?? options.DefaultTimeout;
         var retries = function.Retries ?? options.DefaultRetries;
@@ -63,7 +63,7 @@ internal sealed class RunExecutor(
         }
         var startedTicks = time.GetTimestamp();
         var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        var journal = new StepJournal(run.Id, claimed.Steps, store, retryPolicy, time, retries, options.MaxStepOutputBytes, attemptCts.Token);
+        var journal = new StepJournal(run.Id, claimed.Steps, store, retryPolicy, time, retries, options.MaxStepOutputBytes, attemptCts.Token, options.StepSaving);
         var scope = scopes.CreateAsyncScope();
         var context = new RunContext(run, function, scope.ServiceProvider, new Step(journal, time, scope.ServiceProvider, run.Event), attemptCts.Token);
 
@@ -118,12 +118,20 @@ internal sealed class RunExecutor(
             case OutcomeKind.Retry:
                 Log.RunRetrying(logger, outcome.Exception!, run.Id, function.Id, claimed.Attempt, outcome.DueAt);
                 Count(functionTag, "retried", elapsed, activity);
+                if (!await SaveUnsavedAsync(journal).ConfigureAwait(false))
+                {
+                    return false;
+                }
                 await RequeueAsync(run.Id, outcome.Failures, outcome.DueAt, RunError.From(outcome.Exception!)).ConfigureAwait(false);
                 return true;
             case OutcomeKind.Suspend:
                 // No thread or task is held while it sleeps: the run is a queued row, due at its wake time.
                 Log.RunSuspended(logger, run.Id, function.Id, outcome.DueAt);
                 Count(functionTag, "suspended", elapsed, activity);
+                if (!await SaveUnsavedAsync(journal).ConfigureAwait(false))
+                {
+                    return false;
+                }
                 if (journal.Waits is { Count: > 0 } waits)
                 {
                     // The waits are registered with the suspension, in one transaction: an event that arrives meanwhile,
@@ -150,6 +158,10 @@ internal sealed class RunExecutor(
             case OutcomeKind.Release:
                 Log.RunReleased(logger, run.Id, function.Id, outcome.Reason!);
                 Count(functionTag, "released", elapsed, activity);
+                if (!await SaveUnsavedAsync(journal).ConfigureAwait(false))
+                {
+                    return false;
+                }
                 try
                 {
                     if (await store.ReleaseAsync(run.Id, outcome.Reason!, CancellationToken.None).ConfigureAwait(false) is { } ended)
@@ -188,7 +200,45 @@ internal sealed class RunExecutor(
                 await HandleFailureAsync(function, run, result, timeout, stopping).ConfigureAwait(false);
             }
         }
-        return await FinishAsync(result, activity, functionTag).ConfigureAwait(false);
+        return await FinishAsync(result, journal.TakeUnsaved(), activity, functionTag).ConfigureAwait(false);
+    }
+
+    // Steps that succeeded since the attempt's last write are saved before the run goes back to the queue, so the next
+    // attempt finds them. False when the store refused: another worker holds the run, and this attempt records nothing.
+    private async ValueTask<bool> SaveUnsavedAsync(StepJournal journal)
+    {
+        if (!journal.HasUnsaved)
+        {
+            return true;
+        }
+        try
+        {
+            await journal.FlushAsync().ConfigureAwait(false);
+            return true;
+        }
+        catch (AttemptInterruptedException) when (journal.LeaseLost is { } lost)
+        {
+            Log.LeaseLost(logger, journal.RunId, lost.Message);
+            return false;
+        }
+    }
+
+    /// <summary>Gives back a run accepted claimed for this worker that never started, because the host began to stop.</summary>
+    public async Task ReleaseUnstartedAsync(RunRecord run, string reason)
+    {
+        try
+        {
+            Log.RunReleased(logger, run.Id, run.FunctionId, reason);
+            if (await store.ReleaseAsync(run.Id, reason, CancellationToken.None).ConfigureAwait(false) is { } ended)
+            {
+                waiters.Complete(ended);
+            }
+        }
+        catch (Exception e)
+        {
+            // It stays claimed; recovery at the next start queues it again.
+            Log.RecordFailed(logger, e, run.Id);
+        }
     }
 
     private async Task<Outcome> Judge(Task<object?> attempt, StepJournal journal, CancellationToken stopping, FunctionDescriptor function, ClaimedRun claimed, int retries)
@@ -273,6 +323,7 @@ internal sealed class RunExecutor(
         try
         {
             await InvokeAsync(function.FailureHandler!, context).WaitAsync(timeout, time).ConfigureAwait(false);
+            await journal.FlushAsync().ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -282,12 +333,13 @@ internal sealed class RunExecutor(
         }
     }
 
-    private async Task<bool> FinishAsync(RunResult result, Activity? activity, KeyValuePair<string, object?> functionTag)
+    private async Task<bool> FinishAsync(RunResult result, IReadOnlyList<StepState> unsavedSteps, Activity? activity, KeyValuePair<string, object?> functionTag)
     {
         bool resumed;
         try
         {
-            resumed = await store.FinishAsync(result, CancellationToken.None).ConfigureAwait(false);
+            // The steps that succeeded since the attempt's last write are saved with the outcome: one write, where a store can.
+            resumed = await store.FinishAsync(result, unsavedSteps, CancellationToken.None).ConfigureAwait(false);
         }
         catch (RunLeaseLostException lost)
         {

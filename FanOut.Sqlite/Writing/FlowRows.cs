@@ -22,8 +22,8 @@ internal static class FlowRows
         """;
 
     private const string InsertRun = """
-        INSERT INTO runs (id, event_id, function_id, status, due_at, trace_parent, accepted_at, cancel_on, replay_of)
-        VALUES ($id, $event, $function, 0, $now, $trace, $now, $cancel_on, $replay_of);
+        INSERT INTO runs (id, event_id, function_id, status, attempt, claimed_at, due_at, trace_parent, accepted_at, cancel_on, replay_of)
+        VALUES ($id, $event, $function, $status, $attempt, $claimed_at, $now, $trace, $now, $cancel_on, $replay_of);
         """;
 
     private const string InsertWait = """
@@ -79,6 +79,10 @@ internal static class FlowRows
             .With("$id", run.Id)
             .With("$event", run.Event.Id)
             .With("$function", run.FunctionId)
+            // A run the sending process's worker takes at once is stored as its claim would leave it: running, attempt 1.
+            .With("$status", run.ClaimedOnAccept ? 1 : 0)
+            .With("$attempt", run.ClaimedOnAccept ? 1 : 0)
+            .With("$claimed_at", run.ClaimedOnAccept ? context.NowMs : null)
             .With("$now", context.NowMs)
             .With("$trace", RowCodec.TraceParent(run.Origin))
             .With("$cancel_on", RowCodec.CancelTriggers(run.CancelOn))

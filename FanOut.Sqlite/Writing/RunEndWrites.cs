@@ -1,3 +1,4 @@
+using FanOut.Stores;
 using FanOut.Sqlite.Rows;
 
 namespace FanOut.Sqlite.Writing;
@@ -120,9 +121,14 @@ internal sealed class ReleaseWrite(string runId, string reason, CancellationToke
     }
 }
 
-/// <summary>Records a run's final outcome; the run is never claimed again and is pruned after the retention.</summary>
-internal sealed class FinishWrite(RunResult result, CancellationToken cancellationToken) : StoreWrite<bool>(cancellationToken)
+/// <summary>
+/// Records a run's final outcome, after the memos of its last steps that were not saved yet (so a run's last step and its
+/// outcome are one write); the run is never claimed again and is pruned after the retention.
+/// </summary>
+internal sealed class FinishWrite(RunResult result, IReadOnlyList<StepState> unsavedSteps, CancellationToken cancellationToken) : StoreWrite<bool>(cancellationToken)
 {
+    public override int StepsSaved => Error is null ? unsavedSteps.Count : 0;
+
     private const string SaveResult = """
         INSERT INTO results (run_id, function_id, event_id, event_name, status, output, error_type, error_message, error_stack,
                              attempts, started_at, finished_at, steps)
@@ -136,7 +142,15 @@ internal sealed class FinishWrite(RunResult result, CancellationToken cancellati
 
     private const string EndRun = "UPDATE runs SET status = $status, finished_at = $now WHERE id = $id;";
 
-    protected override bool Run(WriteContext context) => Record(context, result);
+    protected override bool Run(WriteContext context)
+    {
+        for (int i = 0; i < unsavedSteps.Count; i++)
+        {
+            // Saved only while the run is running, as SaveStepWrite does; the outcome is recorded either way.
+            context.Command(SaveStepWrite.Save).WithStep(result.RunId, unsavedSteps[i]).ExecuteNonQuery();
+        }
+        return Record(context, result);
+    }
 
     /// <summary>
     /// Marks the run finished and saves its result (also used by the writes that end a run cancelled); drops its waits

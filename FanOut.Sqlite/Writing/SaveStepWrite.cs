@@ -5,7 +5,7 @@ namespace FanOut.Sqlite.Writing;
 /// <summary>Saves a step's memo: one row per (run, step), replaced in place. Only a running run's steps can be saved.</summary>
 internal sealed class SaveStepWrite(string runId, StepState step, CancellationToken cancellationToken) : StoreWrite<bool>(cancellationToken)
 {
-    private const string Save = """
+    internal const string Save = """
         INSERT INTO steps (run_id, step_id, status, attempts, output, error_type, error_message, error_stack, started_at, finished_at)
         SELECT $run, $step, $status, $attempts, $output, $error_type, $error_message, $error_stack, $started_at, $finished_at
         WHERE EXISTS (SELECT 1 FROM runs WHERE id = $run AND status = 1)

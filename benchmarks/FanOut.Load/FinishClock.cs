@@ -30,12 +30,25 @@ public sealed class FinishClock(IFanOutStore inner, LoadClock clock) : Delegatin
 
     public override async ValueTask<bool> FinishAsync(RunResult result, CancellationToken cancellationToken)
     {
-        var resumed = await base.FinishAsync(result, cancellationToken).ConfigureAwait(false);
+        var resumed = await Inner.FinishAsync(result, cancellationToken).ConfigureAwait(false);
+        Ended(result);
+        return resumed;
+    }
+
+    // The engine saves a run's last steps with its outcome in one call: forwarded as one, so the store makes it one write.
+    public override async ValueTask<bool> FinishAsync(RunResult result, IReadOnlyList<StepState> unsavedSteps, CancellationToken cancellationToken)
+    {
+        var resumed = await Inner.FinishAsync(result, unsavedSteps, cancellationToken).ConfigureAwait(false);
+        Ended(result);
+        return resumed;
+    }
+
+    private void Ended(RunResult result)
+    {
         if (indexOfRun.TryRemove(result.RunId, out var index))
         {
             clock.Ended(index, result.Status == RunStatus.Succeeded);
         }
-        return resumed;
     }
 
     public async ValueTask DisposeAsync()
