@@ -55,6 +55,7 @@ static async Task<LoadReport> RunAsync(Configuration configuration, LoadOptions 
         {
             o.MaxConcurrentRuns = options.Workers;
         }
+        o.StepSaving = options.StepSaving == "next" ? StepSaving.WithNextWrite : StepSaving.BeforeReturning;
     });
     if (configuration.Store == "sqlite")
     {
@@ -115,7 +116,7 @@ static async Task<LoadReport> RunAsync(Configuration configuration, LoadOptions 
         Console.Error.WriteLine($"  {configuration}: {counted}");
     }
     return new LoadReport(
-        options.Batch > 1 ? $"FanOut, SendManyAsync × {options.Batch}" : "FanOut", configuration.Store, configuration.Durability, configuration.Producers, configuration.Steps, workers,
+        options.Batch > 1 ? $"FanOut, SendManyAsync × {options.Batch}" : "FanOut", configuration.Store, configuration.Durability + (options.StepSaving == "next" ? ", steps saved with the next write" : ""), configuration.Producers, configuration.Steps, workers,
         configuration.Events, succeeded, elapsed, start, finish, statistics is { } st ? $"{st.StepsPerCommit:0.0}" : "n/a", heap, cpu);
 }
 

@@ -18,6 +18,8 @@ public sealed class LoadOptions
     /// <summary>Events per send call (FanOut: <c>SendManyAsync</c>); 1 awaits every event on its own.</summary>
     public int Batch { get; private set; } = 1;
     public bool Smoke { get; private set; }
+    /// <summary>FanOut only: when a succeeded step is saved ("return": before step.Run returns, the default; "next": with the next write).</summary>
+    public string StepSaving { get; private set; } = "return";
     public TimeSpan Timeout { get; private set; } = TimeSpan.FromMinutes(10);
     private bool timeoutGiven;
 
@@ -39,11 +41,12 @@ public sealed class LoadOptions
                 case "--rate": options.Rate = double.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--batch": options.Batch = Math.Max(1, int.Parse(Value())); break;
                 case "--smoke": options.Smoke = true; break;
+                case "--step-saving": options.StepSaving = Value() is "next" or "return" ? args[i] : throw new ArgumentException("--step-saving takes 'return' or 'next'."); break;
                 case "--help" or "-h":
                     Console.WriteLine(
                         "options: --events N (20000)  --producers N[,N..] (1)  --steps 1|2[,..] (1)  --store memory|sqlite[,..] (sqlite)\n" +
                         "         --durability full|normal[,..] (full)  --workers N (system default)  --rate EVENTS_PER_S (unpaced)  --batch N (1)\n" +
-                        "         --timeout-seconds N (600)  --smoke");
+                        "         --timeout-seconds N (600)  --step-saving return|next (FanOut: return)  --smoke");
                     Environment.Exit(0);
                     break;
                 default: throw new ArgumentException($"Unknown option '{args[i]}'; --help lists them.");
