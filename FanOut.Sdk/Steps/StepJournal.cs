@@ -17,11 +17,12 @@ namespace FanOut;
 internal sealed class StepJournal
 {
     private readonly Lock gate = new();
-    private readonly Dictionary<string, int> uses = new(StringComparer.Ordinal);
+    // Made on first use: most runs of a fan-out have no steps, and an attempt should cost them nothing here.
+    private Dictionary<string, int>? uses;
 
     // Insertion-ordered: memoized steps in stored order, then steps first seen in this attempt.
-    private readonly Dictionary<string, StepResult> states = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, StepState> memo = new(StringComparer.Ordinal);
+    private Dictionary<string, StepResult>? states;
+    private Dictionary<string, StepState>? memo;
     private readonly IFanOutStore store;
     private readonly RetryPolicy retryPolicy;
     private readonly TimeProvider time;
@@ -44,8 +45,8 @@ internal sealed class StepJournal
         AttemptToken = attemptToken;
         foreach (var step in memoized)
         {
-            memo[step.Id] = step;
-            states[step.Id] = ToResult(step);
+            (memo ??= new(StringComparer.Ordinal))[step.Id] = step;
+            (states ??= new(StringComparer.Ordinal))[step.Id] = ToResult(step);
         }
     }
 
@@ -65,6 +66,7 @@ internal sealed class StepJournal
         }
         lock (gate)
         {
+            uses ??= new(StringComparer.Ordinal);
             if (uses.TryGetValue(id, out var count))
             {
                 uses[id] = count + 1;
@@ -79,7 +81,7 @@ internal sealed class StepJournal
     {
         lock (gate)
         {
-            return memo.GetValueOrDefault(uniqueId);
+            return memo?.GetValueOrDefault(uniqueId);
         }
     }
 
@@ -98,7 +100,7 @@ internal sealed class StepJournal
     {
         lock (gate)
         {
-            states[uniqueId] = new StepResult(uniqueId, StepStatus.Running, attempt, at, null, null);
+            (states ??= new(StringComparer.Ordinal))[uniqueId] = new StepResult(uniqueId, StepStatus.Running, attempt, at, null, null);
         }
     }
 
@@ -150,8 +152,8 @@ internal sealed class StepJournal
         }
         lock (gate)
         {
-            memo[state.Id] = state;
-            states[state.Id] = ToResult(state);
+            (memo ??= new(StringComparer.Ordinal))[state.Id] = state;
+            (states ??= new(StringComparer.Ordinal))[state.Id] = ToResult(state);
             (unsaved ??= []).Add(state);
         }
     }
@@ -294,7 +296,7 @@ internal sealed class StepJournal
     {
         lock (gate)
         {
-            return [.. states.Values];
+            return states is null ? [] : [.. states.Values];
         }
     }
 
@@ -302,8 +304,8 @@ internal sealed class StepJournal
     {
         lock (gate)
         {
-            memo[state.Id] = state;
-            states[state.Id] = ToResult(state);
+            (memo ??= new(StringComparer.Ordinal))[state.Id] = state;
+            (states ??= new(StringComparer.Ordinal))[state.Id] = ToResult(state);
         }
     }
 
