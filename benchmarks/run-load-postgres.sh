@@ -3,12 +3,14 @@
 # folder, a free port on 127.0.0.1, fsync on, every other setting PostgreSQL's default), runs FanOut and its peers
 # interleaved in rounds so that each round's rows share the machine's conditions, then stops and deletes the cluster.
 # Prints markdown rows (stdout) and progress and store counters (stderr).
-#   bash benchmarks/run-load-postgres.sh [rounds] [hangfire-events] > load-pg.md 2> load-pg.log
+#   bash benchmarks/run-load-postgres.sh [rounds] [events] [hangfire-events] > load-pg.md 2> load-pg.log
+# (defaults 3, 20000 and 20000: on a loaded machine fewer events keep a round within minutes; the rows say how many)
 # Set FANOUT_PG_BIN for another PostgreSQL 15 bin folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
-hangfire_events=${2:-20000}
+events=${2:-20000}
+hangfire_events=${3:-20000}
 bin=${FANOUT_PG_BIN:-/usr/lib/postgresql/15/bin}
 for p in FanOut.Load Peers.Wolverine Peers.Hangfire; do dotnet build -c Release "benchmarks/$p" -v q -nologo >/dev/null; done
 
@@ -37,9 +39,9 @@ hangfire() { dotnet benchmarks/Peers.Hangfire/bin/Release/net10.0/Peers.Hangfire
 info() { echo; echo "<!-- $* | $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg) -->"; echo "$* $(date -u +%H:%M:%S)" >&2; }
 for round in $(seq 1 "$rounds"); do
   info "round $round: FanOut on PostgreSQL"
-  fanout --producers 1,16 --steps 1,2
+  fanout --producers 1,16 --steps 1,2 --events "$events"
   info "round $round: Wolverine on PostgreSQL"
-  wolverine --producers 1,16
+  wolverine --producers 1,16 --events "$events"
 done
 info "Hangfire on PostgreSQL (once: it is slow), $hangfire_events jobs"
 hangfire --producers 1,16 --events "$hangfire_events"

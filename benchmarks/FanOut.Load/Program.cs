@@ -142,8 +142,8 @@ static async Task<LoadReport> RunAsync(Configuration configuration, LoadOptions 
         heapLines.Add(
             $"heap ({configuration}, durability {configuration.Durability}): after the first {options.HeapAt:N0} events' runs {atN}; " +
             $"after all {configuration.Events:N0} {atEnd}. Managed heap end ÷ first: {(double)atEnd.Heap / atN.Heap:0.000} " +
-            $"({(atEnd.Heap - atN.Heap) / 1048576.0:+0.0;-0.0} MB); without this harness's own {harness / 1048576.0:0.0} MB of timestamp arrays " +
-            $"(alive at both readings): {(double)(atEnd.Heap - harness) / (atN.Heap - harness):0.000}. " +
+            $"({(atEnd.Heap - atN.Heap) / 1024.0:+0;-0} KB); without this harness's own {harness / 1048576.0:0.0} MB of timestamp arrays " +
+            $"(alive at both readings): {(atN.Heap - harness) / 1024.0:N0} KB, then {(atEnd.Heap - harness) / 1024.0:N0} KB, {(double)(atEnd.Heap - harness) / (atN.Heap - harness):0.000}. " +
             $"Readings: GC.Collect(2, Forced, blocking, compacting), WaitForPendingFinalizers, again, GC.GetTotalMemory(true).");
     }
     LoadClock.Current = null; // the harness's own arrays go before the heap is measured
@@ -169,16 +169,20 @@ static async Task<LoadReport> RunAsync(Configuration configuration, LoadOptions 
         configuration.Events, succeeded, elapsed, start, finish, perCommit, heap, cpu);
 }
 
-/// <summary>The managed heap after a full compacting collection, and the process's working set, at one moment.</summary>
-internal readonly record struct HeapReading(long Heap, long WorkingSet)
+/// <summary>
+/// The managed heap after a full compacting collection, the memory the GC keeps committed for it, and the process's
+/// working set (managed, native and code), at one moment.
+/// </summary>
+internal readonly record struct HeapReading(long Heap, long Committed, long WorkingSet)
 {
     public static HeapReading Take()
     {
         var heap = LoadReport.HeapAfterFullGc();
-        return new HeapReading(heap, Environment.WorkingSet);
+        return new HeapReading(heap, GC.GetGCMemoryInfo().TotalCommittedBytes, Environment.WorkingSet);
     }
 
-    public override string ToString() => $"{Heap / 1048576.0:0.0} MB managed heap (working set {WorkingSet / 1048576.0:0} MB)";
+    public override string ToString() =>
+        $"{Heap / 1024.0:N0} KB managed heap (GC committed {Committed / 1048576.0:0.0} MB, working set {WorkingSet / 1048576.0:0} MB)";
 }
 
 internal sealed record Configuration(string Store, string Durability, int Producers, int Steps, int Events)
