@@ -47,7 +47,32 @@ public sealed class PostgresProbe(string connectionString)
         await ScalarAsync(connection, "SELECT pg_stat_clear_snapshot()");
         var commits = Convert.ToInt64(await ScalarAsync(connection, "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"));
         var walSyncs = Convert.ToInt64(await ScalarAsync(connection, "SELECT wal_sync FROM pg_stat_wal"));
-        return new PostgresCounters(commits, walSyncs);
+        return new PostgresCounters(commits, walSyncs, ServerChildrenCpu(Convert.ToString(await ScalarAsync(connection, "SHOW data_directory"))));
+    }
+
+    /// <summary>
+    /// The CPU time of the server's ended sessions: a PostgreSQL backend is a child process of the postmaster, which
+    /// reaps it when it ends, so the postmaster's <c>cutime + cstime</c> (/proc/PID/stat, in clock ticks of 10 ms) grows
+    /// by each ended session's CPU. Null when the server is not on this machine or /proc cannot be read.
+    /// </summary>
+    private static TimeSpan? ServerChildrenCpu(string? dataDirectory)
+    {
+        try
+        {
+            if (dataDirectory is null || !File.Exists(Path.Combine(dataDirectory, "postmaster.pid")))
+            {
+                return null;
+            }
+            var pid = File.ReadLines(Path.Combine(dataDirectory, "postmaster.pid")).First().Trim();
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // fields from the 3rd (state) on
+            var ticks = long.Parse(fields[16 - 3]) + long.Parse(fields[17 - 3]); // cutime and cstime are fields 16 and 17 (1-based)
+            return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
+        }
     }
 
     public async Task DropSchemaAsync(string schema)
@@ -71,9 +96,14 @@ public sealed class PostgresProbe(string connectionString)
 }
 
 /// <summary>Server counters read before and after one configuration; see <see cref="PostgresProbe.CountersAsync"/>.</summary>
-public readonly record struct PostgresCounters(long Commits, long WalSyncs)
+public readonly record struct PostgresCounters(long Commits, long WalSyncs, TimeSpan? ServerCpu)
 {
-    /// <summary>The steps/commit column on PostgreSQL: commits and WAL flushes per succeeded run, from the server.</summary>
+    /// <summary>The server's CPU per run (its ended sessions, see <see cref="PostgresProbe.CountersAsync"/>), in µs; "n/a" if unknown.</summary>
+    public static string ServerCpuPerRun(PostgresCounters before, PostgresCounters after, int runs) =>
+        runs > 0 && before.ServerCpu is { } b && after.ServerCpu is { } a ? $"{(a - b).TotalMicroseconds / runs:N0}" : "n/a";
+
+    /// <summary>The steps/commit column on PostgreSQL: commits, WAL flushes and server CPU per succeeded run, from the server.</summary>
     public static string PerRun(PostgresCounters before, PostgresCounters after, int runs) =>
-        runs == 0 ? "n/a" : $"{(after.Commits - before.Commits) / (double)runs:0.00} commits/run, {(after.WalSyncs - before.WalSyncs) / (double)runs:0.00} WAL syncs/run";
+        runs == 0 ? "n/a" : $"{(after.Commits - before.Commits) / (double)runs:0.00} commits/run, {(after.WalSyncs - before.WalSyncs) / (double)runs:0.00} WAL syncs/run, " +
+            $"server CPU {ServerCpuPerRun(before, after, runs)} µs/run";
 }
