@@ -20,6 +20,10 @@ public sealed class LoadOptions
     public bool Smoke { get; private set; }
     /// <summary>FanOut only: when a succeeded step is saved ("return": before step.Run returns, the default; "next": with the next write).</summary>
     public string StepSaving { get; private set; } = "return";
+    /// <summary>PostgreSQL's connection string for <c>--store postgres</c>: <c>--pg</c>, else FANOUT_PG_CONNECTION.</summary>
+    public string? Postgres { get; private set; } = Environment.GetEnvironmentVariable("FANOUT_PG_CONNECTION") is { Length: > 0 } pg ? pg : null;
+    /// <summary>FanOut.Load: measure the heap once the first N events' runs have finished (sends pause there) and at the end; 0 = off.</summary>
+    public int HeapAt { get; private set; }
     public TimeSpan Timeout { get; private set; } = TimeSpan.FromMinutes(10);
     private bool timeoutGiven;
 
@@ -42,10 +46,13 @@ public sealed class LoadOptions
                 case "--batch": options.Batch = Math.Max(1, int.Parse(Value())); break;
                 case "--smoke": options.Smoke = true; break;
                 case "--step-saving": options.StepSaving = Value() is "next" or "return" ? args[i] : throw new ArgumentException("--step-saving takes 'return' or 'next'."); break;
+                case "--pg": options.Postgres = Value(); break;
+                case "--heap-at": options.HeapAt = int.Parse(Value()); break;
                 case "--help" or "-h":
                     Console.WriteLine(
-                        "options: --events N (20000)  --producers N[,N..] (1)  --steps 1|2[,..] (1)  --store memory|sqlite[,..] (sqlite)\n" +
+                        "options: --events N (20000)  --producers N[,N..] (1)  --steps 1|2[,..] (1)  --store memory|sqlite|postgres[,..] (sqlite)\n" +
                         "         --durability full|normal[,..] (full)  --workers N (system default)  --rate EVENTS_PER_S (unpaced)  --batch N (1)\n" +
+                        "         --pg CONNECTION (else FANOUT_PG_CONNECTION)  --heap-at N (FanOut.Load: heap after the first N events and at the end)\n" +
                         "         --timeout-seconds N (600)  --step-saving return|next (FanOut: return)  --smoke");
                     Environment.Exit(0);
                     break;
@@ -55,6 +62,14 @@ public sealed class LoadOptions
         if (options.Smoke && !options.timeoutGiven)
         {
             options.Timeout = TimeSpan.FromMinutes(1); // CI: a stuck run fails the smoke in a minute, not ten
+        }
+        if (Array.IndexOf(options.Stores, "postgres") >= 0 && options.Postgres is null)
+        {
+            throw new ArgumentException("--store postgres needs a connection string: --pg \"Host=…;Username=…;Database=…\" or FANOUT_PG_CONNECTION.");
+        }
+        if (options.HeapAt < 0 || (options.HeapAt > 0 && options.HeapAt >= options.Events))
+        {
+            throw new ArgumentException($"--heap-at must be between 1 and the number of events ({options.Events}) less one.");
         }
         return options;
     }

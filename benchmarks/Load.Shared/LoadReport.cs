@@ -71,6 +71,8 @@ public sealed class LoadClock
     private TimeSpan cpuAtFirstSend;
     private int finishedCount;
     private int failedCount;
+    private int checkpoint = -1;
+    private TaskCompletionSource checkpointReached = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public LoadClock(int events)
     {
@@ -99,11 +101,34 @@ public sealed class LoadClock
         {
             Interlocked.Increment(ref failedCount);
         }
-        if (Interlocked.Increment(ref finishedCount) == sent.Length)
+        var finishedNow = Interlocked.Increment(ref finishedCount);
+        if (finishedNow == sent.Length)
         {
             allFinished.TrySetResult();
         }
+        if (finishedNow == Volatile.Read(ref checkpoint))
+        {
+            checkpointReached.TrySetResult();
+        }
     }
+
+    /// <summary>
+    /// Completes once <paramref name="count"/> runs have ended: with sends paused after the first
+    /// <paramref name="count"/> events, once all their runs have. One checkpoint at a time, set before those sends.
+    /// </summary>
+    public Task WhenFinished(int count)
+    {
+        checkpointReached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref checkpoint, count);
+        if (Finished >= count)
+        {
+            checkpointReached.TrySetResult();
+        }
+        return checkpointReached.Task;
+    }
+
+    /// <summary>The bytes of this clock's own timestamp arrays, which stay on the heap while it is alive.</summary>
+    public long OwnBytes => 3L * sent.Length * sizeof(long);
 
     /// <summary>
     /// Process CPU time (all threads, user and kernel) from the first send to now. On a shared machine wall-clock
@@ -137,34 +162,40 @@ public sealed class LoadClock
     /// Sends events 0..E-1 from <paramref name="producers"/> concurrent loops, each awaiting every send; with a
     /// <paramref name="rate"/> (events/s over all loops), event i is not sent before i/rate seconds from the start.
     /// </summary>
-    public Task ProduceAsync(int producers, Func<int, Task> send, double rate = 0) =>
-        ProduceBatchesAsync(producers, 1, (first, _) => send(first), rate);
+    public Task ProduceAsync(int producers, Func<int, Task> send, double rate = 0, int from = 0, int to = -1) =>
+        ProduceBatchesAsync(producers, 1, (first, _) => send(first), rate, from, to);
 
     /// <summary>
     /// As <see cref="ProduceAsync"/>, but each call sends <paramref name="batch"/> consecutive events
-    /// (<c>send(first, count)</c>), and each loop awaits every call.
+    /// (<c>send(first, count)</c>), and each loop awaits every call. <paramref name="from"/> and <paramref name="to"/>
+    /// (exclusive; -1 = all) send part of the events, so a caller can pause between parts; the pacing and the CPU
+    /// clock start with the part that begins at 0.
     /// </summary>
-    public async Task ProduceBatchesAsync(int producers, int batch, Func<int, int, Task> send, double rate = 0)
+    public async Task ProduceBatchesAsync(int producers, int batch, Func<int, int, Task> send, double rate = 0, int from = 0, int to = -1)
     {
         var begin = Stopwatch.GetTimestamp();
-        cpuAtFirstSend = Process.GetCurrentProcess().TotalProcessorTime;
+        var end = to < 0 ? sent.Length : Math.Min(to, sent.Length);
+        if (from == 0)
+        {
+            cpuAtFirstSend = Process.GetCurrentProcess().TotalProcessorTime;
+        }
         var loops = new Task[producers];
         for (int p = 0; p < producers; p++)
         {
             int first = p;
             loops[p] = Task.Run(async () =>
             {
-                for (int i = first * batch; i < sent.Length; i += producers * batch)
+                for (int i = from + first * batch; i < end; i += producers * batch)
                 {
                     if (rate > 0)
                     {
-                        var ahead = TimeSpan.FromSeconds(i / rate) - Stopwatch.GetElapsedTime(begin);
+                        var ahead = TimeSpan.FromSeconds((i - from) / rate) - Stopwatch.GetElapsedTime(begin);
                         if (ahead > TimeSpan.FromMilliseconds(1))
                         {
                             await Task.Delay(ahead).ConfigureAwait(false);
                         }
                     }
-                    await send(i, Math.Min(batch, sent.Length - i)).ConfigureAwait(false);
+                    await send(i, Math.Min(batch, end - i)).ConfigureAwait(false);
                 }
             });
         }

@@ -1,10 +1,12 @@
 // The Hangfire peer of FanOut.Load: E fire-and-forget jobs enqueued by N producers (each enqueue returns once the
-// job is stored) on Hangfire.Storage.SQLite; the job does the same trivial work as FanOut's one-step function. Same
+// job is stored) on Hangfire.Storage.SQLite or Hangfire.PostgreSql; the job does the same trivial work as FanOut's one-step function. Same
 // command line and row as FanOut.Load (docs/benchmarks.md).
 //
 //   dotnet run -c Release --project benchmarks/Peers.Hangfire -- --producers 1,16
+//   dotnet run -c Release --project benchmarks/Peers.Hangfire -- --store postgres --pg "Host=…" --producers 1,16
 using FanOut.Load;
 using Hangfire;
+using Hangfire.PostgreSql;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -22,11 +24,19 @@ var failed = false;
 try
 {
     LoadReport.PrintHeader();
-    foreach (var producers in options.Producers)
+    foreach (var store in options.Stores)
     {
-        var report = await RunAsync(producers, options, Path.Combine(directory, $"hangfire-{producers}.db"));
-        report.Print();
-        failed |= report.Succeeded != report.Events;
+        foreach (var producers in options.Producers)
+        {
+            var report = store switch
+            {
+                "sqlite" => await RunAsync(producers, options, new SqliteTarget(Path.Combine(directory, $"hangfire-{producers}.db"))),
+                "postgres" => await RunAsync(producers, options, new PostgresTarget(options.Postgres!, PostgresProbe.NewSchema("hangfire"))),
+                _ => throw new ArgumentException($"This peer runs on sqlite or postgres, not '{store}'."),
+            };
+            report.Print();
+            failed |= report.Succeeded != report.Events;
+        }
     }
 }
 finally
@@ -35,21 +45,31 @@ finally
 }
 return failed ? 1 : 0;
 
-static async Task<LoadReport> RunAsync(int producers, LoadOptions options, string path)
+static async Task<LoadReport> RunAsync(int producers, LoadOptions options, object target)
 {
+    var postgres = target is PostgresTarget pg ? new PostgresProbe(pg.ConnectionString) : null;
+    var before = postgres is null ? default : await postgres.CountersAsync();
     var clock = new LoadClock(options.Events);
     LoadClock.Current = clock;
     var builder = Host.CreateApplicationBuilder();
     builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning);
-    builder.Services.AddHangfire(c => c
-        .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-        .UseSimpleAssemblyNameTypeSerializer()
-        .UseRecommendedSerializerSettings()
-        .UseSQLiteStorage(path, new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromMilliseconds(100) }));
+    builder.Services.AddHangfire(c =>
+    {
+        c.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings();
+        _ = target switch
+        {
+            SqliteTarget sqlite => c.UseSQLiteStorage(sqlite.Path, new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromMilliseconds(100) }),
+            PostgresTarget pg => (object)c.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(pg.ConnectionString),
+                new PostgreSqlStorageOptions { SchemaName = pg.Schema, PrepareSchemaIfNecessary = true, QueuePollInterval = TimeSpan.FromMilliseconds(100) }),
+            _ => throw new ArgumentException("Unknown target."),
+        };
+    });
     var workers = options.Workers > 0 ? options.Workers : Math.Min(Environment.ProcessorCount * 5, 20); // Hangfire's default
     builder.Services.AddHangfireServer(o => o.WorkerCount = workers);
 
-    using var host = builder.Build();
+    var host = builder.Build();
     await host.StartAsync();
     var jobs = host.Services.GetRequiredService<IBackgroundJobClient>();
     await clock.ProduceAsync(producers, i =>
@@ -73,6 +93,23 @@ static async Task<LoadReport> RunAsync(int producers, LoadOptions options, strin
     {
         try { await host.StopAsync(stop.Token); } catch (OperationCanceledException) { }
     }
-    return new LoadReport("Hangfire 1.8.25", "sqlite", SqliteDurabilityProbe.Describe(path), producers, 1, workers.ToString(), options.Events, succeeded,
-        elapsed, start, finish, "n/a", heap, cpu);
+    host.Dispose();
+    string durability, perCommit = "n/a";
+    if (target is PostgresTarget done)
+    {
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        perCommit = PostgresCounters.PerRun(before, await postgres!.CountersAsync(), succeeded);
+        durability = await postgres.DurabilityAsync();
+        await postgres.DropSchemaAsync(done.Schema);
+    }
+    else
+    {
+        durability = SqliteDurabilityProbe.Describe(((SqliteTarget)target).Path);
+    }
+    return new LoadReport("Hangfire 1.8.25", target is PostgresTarget ? "postgres" : "sqlite", durability, producers, 1, workers.ToString(), options.Events, succeeded,
+        elapsed, start, finish, perCommit, heap, cpu);
 }
+
+internal sealed record SqliteTarget(string Path);
+
+internal sealed record PostgresTarget(string ConnectionString, string Schema);
