@@ -7,11 +7,17 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // dotnet run -c Release --project benchmarks/FanOut.Benchmarks -- --filter '*' --job short
 // dotnet run -c Release --project benchmarks/FanOut.Benchmarks -- --smoke                  (CI: every case once, in process)
 // dotnet run -c Release --project benchmarks/FanOut.Benchmarks -- --allocations [events]  (bytes per event, by type)
+// dotnet run -c Release --project benchmarks/FanOut.Benchmarks -- --interleaved-serialization [rounds]
+//                                    (serialization contenders taking turns: per-round time ratios on a loaded machine)
 // dotnet run -c Release --project benchmarks/FanOut.Benchmarks -- --write-generator-project <dir> <repo>
 //                                    (the generator benchmark's 1,000-function project, for benchmarks/generator-build.sh)
 if (args is ["--allocations", ..])
 {
     return await FanOut.Benchmarks.AllocationProfile.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000);
+}
+if (args is ["--interleaved-serialization", ..])
+{
+    return FanOut.Benchmarks.InterleavedSerialization.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
 }
 if (args is ["--write-generator-project", var directory, var repository])
 {

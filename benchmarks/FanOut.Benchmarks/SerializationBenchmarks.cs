@@ -45,6 +45,12 @@ public class SerializationBenchmarks
     [Benchmark(Description = "STJ context, FanOut's strictness"), BenchmarkCategory("Serialize")]
     public byte[] StrictStjSerialize() => JsonSerializer.SerializeToUtf8Bytes(Signup, StrictStjContext.Default.UserSignup);
 
+    [Benchmark(Description = "STJ context, RespectNullableAnnotations only"), BenchmarkCategory("Deserialize")]
+    public UserSignup? NullableOnlyStjDeserialize() => JsonSerializer.Deserialize(json, NullableOnlyStjContext.Default.UserSignup);
+
+    [Benchmark(Description = "STJ context, RespectRequiredConstructorParameters only"), BenchmarkCategory("Deserialize")]
+    public UserSignup? RequiredOnlyStjDeserialize() => JsonSerializer.Deserialize(json, RequiredOnlyStjContext.Default.UserSignup);
+
     [Benchmark(Description = "FanOut generated"), BenchmarkCategory("Deserialize")]
     public UserSignup? FanOutDeserialize() => JsonSerializer.Deserialize(json, EventMetadata<UserSignup>.TypeInfo);
 
@@ -68,3 +74,13 @@ internal sealed partial class StjContext : JsonSerializerContext;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(UserSignup))]
 internal sealed partial class StrictStjContext : JsonSerializerContext;
+
+/// <summary>Web defaults plus only RespectNullableAnnotations: the cost of the null checks alone.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, RespectNullableAnnotations = true)]
+[JsonSerializable(typeof(UserSignup))]
+internal sealed partial class NullableOnlyStjContext : JsonSerializerContext;
+
+/// <summary>Web defaults plus only RespectRequiredConstructorParameters: the cost of the missing-parameter checks alone.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, RespectRequiredConstructorParameters = true)]
+[JsonSerializable(typeof(UserSignup))]
+internal sealed partial class RequiredOnlyStjContext : JsonSerializerContext;
