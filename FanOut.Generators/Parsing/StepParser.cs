@@ -57,7 +57,7 @@ namespace FanOut.Generators.Parsing
         /// <summary>The generator's transform: the result of the invocation when it calls Step.Run&lt;T&gt;, else null.</summary>
         public static StepResultModel? Parse(GeneratorSyntaxContext context, CancellationToken cancellationToken)
         {
-            var method = context.SemanticModel.GetSymbolInfo(context.Node, cancellationToken).Symbol as IMethodSymbol;
+            var method = StepCallBinder.ModelFor(context).GetSymbolInfo(context.Node, cancellationToken).Symbol as IMethodSymbol;
             var result = ResultType(method);
             return result is null ? null : Parse(result, cancellationToken);
         }
