@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using FanOut.Generators.Model;
 using Microsoft.CodeAnalysis;
 
 namespace FanOut.Generators.Parsing
@@ -20,10 +21,28 @@ namespace FanOut.Generators.Parsing
     /// </remarks>
     internal static class StepCallBinder
     {
-        // Keyed by the compilation, so a model never outlives or crosses a run: an unchanged file is the same SyntaxTree
-        // object in the next compilation and must be bound afresh there.
-        private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<SyntaxTree, SemanticModel>> Models =
-            new ConditionalWeakTable<Compilation, ConcurrentDictionary<SyntaxTree, SemanticModel>>();
+        // Keyed by the compilation, so nothing outlives or crosses a run: an unchanged file is the same SyntaxTree object in
+        // the next compilation and must be bound afresh there.
+        private static readonly ConditionalWeakTable<Compilation, PerCompilation> Compilations = new ConditionalWeakTable<Compilation, PerCompilation>();
+
+        private sealed class PerCompilation
+        {
+            public readonly ConcurrentDictionary<SyntaxTree, SemanticModel> Models = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
+
+            // T with its annotations as the key: the model of one T is the same at every call of the compilation.
+            public readonly ConcurrentDictionary<ITypeSymbol, StepResultModel?> Results =
+                new ConcurrentDictionary<ITypeSymbol, StepResultModel?>(SymbolEqualityComparer.IncludeNullability);
+        }
+
+        /// <summary>
+        /// The model of result type <paramref name="result"/>, read once per compilation however many calls share it (a
+        /// project's calls mostly return a few types: here 750 calls, 27 types).
+        /// </summary>
+        public static StepResultModel? ResultModel(GeneratorSyntaxContext context, ITypeSymbol result, Func<ITypeSymbol, StepResultModel?> parse)
+        {
+            var results = Compilations.GetValue(context.SemanticModel.Compilation, static _ => new PerCompilation()).Results;
+            return results.TryGetValue(result, out var model) ? model : results.GetOrAdd(result, parse(result));
+        }
 
         private static volatile bool optionMissing;
 
@@ -51,7 +70,7 @@ namespace FanOut.Generators.Parsing
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static SemanticModel WithoutNullableAnalysis(Compilation compilation, SyntaxTree tree)
         {
-            var models = Models.GetValue(compilation, static _ => new ConcurrentDictionary<SyntaxTree, SemanticModel>());
+            var models = Compilations.GetValue(compilation, static _ => new PerCompilation()).Models;
 #pragma warning disable RSEXPERIMENTAL001 // SemanticModelOptions is experimental; see the remarks above for the fallback
             return models.TryGetValue(tree, out var model)
                 ? model

@@ -59,7 +59,7 @@ namespace FanOut.Generators.Parsing
         {
             var method = StepCallBinder.ModelFor(context).GetSymbolInfo(context.Node, cancellationToken).Symbol as IMethodSymbol;
             var result = ResultType(method);
-            return result is null ? null : Parse(result, cancellationToken);
+            return result is null ? null : StepCallBinder.ResultModel(context, result, t => Parse(t, cancellationToken));
         }
 
         /// <summary>Reads T and everything wrong with it.</summary>
