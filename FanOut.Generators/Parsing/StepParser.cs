@@ -19,14 +19,32 @@ namespace FanOut.Generators.Parsing
 
         /// <summary>
         /// The syntactic filter: an invocation of a member named Run (<c>step.Run(…)</c>, <c>step.Run&lt;T&gt;(…)</c>,
-        /// <c>step?.Run(…)</c>). Cheap, so it runs on every node; the semantic model confirms the method afterwards.
+        /// <c>step?.Run(…)</c>) that could bind to <c>Step.Run(string id, body)</c>. Cheap, so it runs on every node and
+        /// Roslyn caches it per file; every call it lets through is bound by the semantic model afterwards, on every run,
+        /// so it turns away what cannot be a step: a call with other than two arguments (<c>Task.Run(work)</c>) or whose
+        /// first argument, unnamed, is a lambda or anonymous method, which cannot be an id (<c>Task.Run(() =&gt; …, ct)</c>).
         /// </summary>
-        public static bool IsCandidate(SyntaxNode node) => node is InvocationExpressionSyntax invocation && invocation.Expression switch
+        public static bool IsCandidate(SyntaxNode node)
         {
-            MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText == RunMethodName,
-            MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText == RunMethodName,
-            _ => false,
-        };
+            if (node is not InvocationExpressionSyntax invocation)
+            {
+                return false;
+            }
+            var name = invocation.Expression switch
+            {
+                MemberAccessExpressionSyntax access => access.Name,
+                MemberBindingExpressionSyntax binding => binding.Name,
+                _ => null,
+            };
+            if (name is null || name.Identifier.ValueText != RunMethodName)
+            {
+                return false;
+            }
+            var arguments = invocation.ArgumentList.Arguments;
+            // Both overloads take exactly (string id, body): no optional or params parameters.
+            return arguments.Count == 2
+                && (arguments[0].NameColon is not null || arguments[0].Expression is not AnonymousFunctionExpressionSyntax);
+        }
 
         /// <summary>True for either overload of <c>FanOut.Step.Run</c>.</summary>
         public static bool IsStepRun(IMethodSymbol? method) =>
@@ -39,9 +57,9 @@ namespace FanOut.Generators.Parsing
         /// <summary>The generator's transform: the result of the invocation when it calls Step.Run&lt;T&gt;, else null.</summary>
         public static StepResultModel? Parse(GeneratorSyntaxContext context, CancellationToken cancellationToken)
         {
-            var method = context.SemanticModel.GetSymbolInfo(context.Node, cancellationToken).Symbol as IMethodSymbol;
+            var method = StepCallBinder.ModelFor(context).GetSymbolInfo(context.Node, cancellationToken).Symbol as IMethodSymbol;
             var result = ResultType(method);
-            return result is null ? null : Parse(result, cancellationToken);
+            return result is null ? null : StepCallBinder.ResultModel(context, result, t => Parse(t, cancellationToken));
         }
 
         /// <summary>Reads T and everything wrong with it.</summary>

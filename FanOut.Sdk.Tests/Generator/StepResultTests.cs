@@ -54,6 +54,35 @@ public sealed class StepResultTests
     }
 
     [Fact]
+    public void Calls_named_Run_that_cannot_be_step_Run_are_not_bound()
+    {
+        var source = Samples.SignupEvent + """
+
+            public static class Functions
+            {
+                [Function("f", Event = "app/user.signup")]
+                public static async Task RunAsync(Step step, System.Threading.CancellationToken ct)
+                {
+                    await Task.Run(() => 1);
+                    await Task.Run(async () => await Task.Delay(1), ct);
+                    await Task.Run(Work);
+                    await step.Run("one", () => Task.FromResult(1));
+                    await step.Run(body: () => Task.FromResult("x"), id: "two");
+                }
+
+                private static Task Work() => Task.CompletedTask;
+            }
+            """;
+
+        var (result, _) = Generate(Compile(source));
+
+        // One entry per call the semantic model was asked about: the two step calls only.
+        var bound = result.TrackedSteps[TrackingNames.StepResults].SelectMany(s => s.Outputs).Select(o => o.Value).ToList();
+        Assert.Equal(2, bound.Count);
+        Assert.Equal(["int", "string"], bound.OfType<StepResultModel>().Select(m => m.TypeName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void The_closure_of_a_step_result_goes_into_the_serializers_unless_it_has_problems()
     {
         static SerializationResult Closure(params string[] types) => new(

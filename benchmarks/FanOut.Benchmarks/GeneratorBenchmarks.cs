@@ -71,6 +71,8 @@ public class GeneratorBenchmarks
         new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
     /// <summary>The shared framework, FanOut.Sdk and the DI abstractions the generated code names.</summary>
+    internal static ImmutableArray<MetadataReference> References() => FrameworkAndSdk();
+
     private static ImmutableArray<MetadataReference> FrameworkAndSdk()
     {
         var frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;

@@ -11,6 +11,14 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 //                                    (serialization contenders taking turns: per-round time ratios on a loaded machine)
 // dotnet run -c Release --project benchmarks/FanOut.Benchmarks -- --write-generator-project <dir> <repo>
 //                                    (the generator benchmark's 1,000-function project, for benchmarks/generator-build.sh)
+// dotnet run -c Release --project benchmarks/FanOut.Benchmarks -- --generator-stages [FanOut.Generators.dll] [runs]
+//                                    (the generator's time by pipeline step; another build of the generator to compare)
+if (args is ["--generator-stages", ..])
+{
+    var path = args.Length > 1 && args[1].EndsWith(".dll", StringComparison.Ordinal) ? args[1] : null;
+    var runs = args.Length > 1 && int.TryParse(args[^1], System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 5;
+    return FanOut.Benchmarks.GeneratorStages.Run(path, runs);
+}
 if (args is ["--allocations", ..])
 {
     return await FanOut.Benchmarks.AllocationProfile.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000);
