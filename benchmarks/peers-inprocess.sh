@@ -15,7 +15,12 @@ artifacts="${ARTIFACTS:-/tmp/bdn-peers-inprocess}"
 rm -rf "$artifacts"
 args=("$@")
 if [ ${#args[@]} -eq 0 ]; then args=(--job short); fi
-if [[ " ${args[*]} " != *" --smoke "* && " ${args[*]} " != *" --filter "* ]]; then args+=(--filter '*'); fi
+if [[ " ${args[*]} " != *" --smoke "* ]]; then
+  if [[ " ${args[*]} " != *" --filter "* ]]; then args+=(--filter '*'); fi
+  # BenchmarkDotNet rebuilds the project (FanOut, Mediator, MassTransit, Wolverine) for its benchmark processes; its
+  # 2-minute default build timeout was not enough on this shared 2-core VM at load 30.
+  if [[ " ${args[*]} " != *" --buildTimeout "* ]]; then args+=(--buildTimeout 900); fi
+fi
 
 echo "started:  $(date -u '+%Y-%m-%d %H:%M:%S UTC')   uptime:$(uptime)"
 echo "machine:  $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), dotnet $(dotnet --version)"
