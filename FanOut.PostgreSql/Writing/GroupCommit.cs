@@ -259,6 +259,9 @@ internal sealed class GroupCommit : IAsyncDisposable
             {
                 batch.BatchCommands.Add(write.Command(sql));
             }
+            // Server-side prepared statements, kept by the pooled connection: the server parses and plans each kind of
+            // write once per connection instead of once per write (a round trip only the first time on a connection).
+            await batch.PrepareAsync(none).ConfigureAwait(false);
             // The statements answer in order, and the error of a failing one arrives where its answer would: the write
             // whose answer is being reached when the reader throws is the one that failed. (PostgresException.BatchCommand
             // named the statement before it in a test: the reader had not yet moved on.)
