@@ -152,6 +152,10 @@ internal static class CommandParameters
     public static NpgsqlBatchCommand With(this NpgsqlBatchCommand command, string name, ReadOnlyMemory<byte>? value) =>
         Add(command, name, NpgsqlDbType.Bytea, value is { } bytes ? bytes.ToArray() : null);
 
+    /// <summary>An array parameter of a batch command (element nulls allowed where the element type is nullable).</summary>
+    public static NpgsqlBatchCommand WithArray(this NpgsqlBatchCommand command, string name, NpgsqlDbType elementType, Array value) =>
+        Add(command, name, NpgsqlDbType.Array | elementType, value);
+
     private static NpgsqlCommand Add(NpgsqlCommand command, string name, NpgsqlDbType type, object? value)
     {
         command.Parameters.Add(new NpgsqlParameter(name, type) { Value = value ?? DBNull.Value });

@@ -181,20 +181,27 @@ internal sealed class GroupCommit : IAsyncDisposable
             pending.Add(write);
         }
         int deadlocks = 0;
-        bool reconnected = false;
+        bool reconnected = false, setSaves = true;
         while (pending.Count > 0)
         {
-            GroupedWrite? culprit = null;
+            var failed = new FailedStatement();
             try
             {
-                await ExecuteAsync(pending, w => culprit = w).ConfigureAwait(false);
+                await ExecuteAsync(pending, setSaves, failed).ConfigureAwait(false);
             }
             catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && ++deadlocks <= DeadlockRetries)
             {
                 Interlocked.Increment(ref rollbacks);
                 continue; // nothing was committed: the whole group again
             }
-            catch (Exception ex) when (ex is PostgresException && !PostgresDatabase.BrokenConnection(ex) && culprit is not null)
+            catch (Exception ex) when (ex is PostgresException && !PostgresDatabase.BrokenConnection(ex) && failed.InSet)
+            {
+                // The statement of many memos failed: run the group again with one statement per memo, which names the one.
+                Interlocked.Increment(ref rollbacks);
+                setSaves = false;
+                continue;
+            }
+            catch (Exception ex) when (ex is PostgresException && !PostgresDatabase.BrokenConnection(ex) && failed.Culprit is { } culprit)
             {
                 // The statement of one write failed and aborted the transaction: that write fails alone, the rest run again.
                 Interlocked.Increment(ref rollbacks);
@@ -247,15 +254,21 @@ internal sealed class GroupCommit : IAsyncDisposable
     }
 
     // One transaction: the batch (one round trip), the rare follow-ups, the commit. Reports the write whose statement failed.
-    private async Task ExecuteAsync(List<GroupedWrite> pending, Action<GroupedWrite?> failing)
+    private async Task ExecuteAsync(List<GroupedWrite> pending, bool setSaves, FailedStatement failed)
     {
+        // The memos of runs with no other write in the group go into one statement; the rest have one statement each.
+        var (set, singles) = setSaves ? SplitSaves(pending) : (null, pending);
         // The group's own lifetime: no caller's token cancels the writes of the others.
         var none = CancellationToken.None;
         await using var connection = await db.DataSource.OpenConnectionAsync(none).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(none).ConfigureAwait(false);
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
-            foreach (var write in pending)
+            if (set is not null)
+            {
+                batch.BatchCommands.Add(SaveStepWrite.SetCommand(sql, set));
+            }
+            foreach (var write in singles)
             {
                 batch.BatchCommands.Add(write.Command(sql));
             }
@@ -265,22 +278,32 @@ internal sealed class GroupCommit : IAsyncDisposable
             // The statements answer in order, and the error of a failing one arrives where its answer would: the write
             // whose answer is being reached when the reader throws is the one that failed. (PostgresException.BatchCommand
             // named the statement before it in a test: the reader had not yet moved on.)
-            int reaching = 0;
+            // The set statement, when there is one, answers first; its failure names no single write (reaching -1).
+            int reaching = set is null ? 0 : -1;
             try
             {
                 await using var reader = await batch.ExecuteReaderAsync(none).ConfigureAwait(false);
-                for (; reaching < pending.Count; reaching++)
+                if (set is not null)
+                {
+                    await SaveStepWrite.ReadSetAsync(reader, set, none).ConfigureAwait(false);
+                    reaching = 0;
+                    if (singles.Count > 0)
+                    {
+                        await reader.NextResultAsync(none).ConfigureAwait(false);
+                    }
+                }
+                for (; reaching < singles.Count; reaching++)
                 {
                     if (reaching > 0)
                     {
                         await reader.NextResultAsync(none).ConfigureAwait(false);
                     }
-                    await pending[reaching].ReadAsync(reader, none).ConfigureAwait(false);
+                    await singles[reaching].ReadAsync(reader, none).ConfigureAwait(false);
                 }
             }
-            catch (PostgresException) when (reaching < pending.Count)
+            catch (PostgresException) when (reaching < singles.Count)
             {
-                failing(pending[reaching]);
+                (failed.Culprit, failed.InSet) = (reaching >= 0 ? singles[reaching] : null, reaching < 0);
                 throw;
             }
         }
@@ -288,12 +311,42 @@ internal sealed class GroupCommit : IAsyncDisposable
         {
             if (write.NeedsFollowUp)
             {
-                failing(write);
+                failed.Culprit = write;
                 await write.FollowUpAsync(db, connection, transaction, none).ConfigureAwait(false);
             }
         }
-        failing(null);
+        failed.Culprit = null;
         await transaction.CommitAsync(none).ConfigureAwait(false);
+    }
+
+    // Splits out the memos of runs that have no other write in the group (so their order against the run's other writes
+    // cannot matter); null when fewer than two, for which one statement each is as good.
+    private static (List<SaveStepWrite>? Set, List<GroupedWrite> Singles) SplitSaves(List<GroupedWrite> pending)
+    {
+        List<SaveStepWrite>? set = null;
+        List<GroupedWrite> singles = new(pending.Count);
+        for (int i = 0; i < pending.Count; i++)
+        {
+            // Sorted by run id: a run's other writes are next to it.
+            var alone = (i == 0 || pending[i - 1].RunId != pending[i].RunId) && (i == pending.Count - 1 || pending[i + 1].RunId != pending[i].RunId);
+            if (alone && pending[i] is SaveStepWrite save)
+            {
+                (set ??= []).Add(save);
+            }
+            else
+            {
+                singles.Add(pending[i]);
+            }
+        }
+        return set is { Count: >= 2 } ? (set, singles) : (null, pending);
+    }
+
+    /// <summary>Where a group's transaction failed: the write whose statement (or follow-up) failed, or the statement of many memos.</summary>
+    private sealed class FailedStatement
+    {
+        public GroupedWrite? Culprit { get; set; }
+
+        public bool InSet { get; set; }
     }
 
     private sealed record QueuedWaiter(int Count)

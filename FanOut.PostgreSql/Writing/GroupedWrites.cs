@@ -122,6 +122,28 @@ internal sealed class WriteStatements(PostgresDatabase db)
         SELECT (SELECT count(*) FROM changed), (SELECT count(*) FROM notified);
         """);
 
+    // Many runs' memos in one statement (each run once): the server plans and starts one statement for all of them. The
+    // runs are read FOR SHARE in id order, as one memo's statement reads its run; answers the ordinal of every memo whose
+    // run is this epoch's (saved, or already final); the others were refused by the fence.
+    public string SaveSteps { get; } = db.Sql("""
+        WITH input AS (
+            SELECT * FROM unnest(@runs, @epochs, @steps, @statuses, @attempts, @outputs, @error_types, @error_messages, @error_stacks, @started, @finished)
+                WITH ORDINALITY AS i(run_id, epoch, step_id, status, attempts, output, error_type, error_message, error_stack, started_at, finished_at, n)),
+        owned AS (
+            SELECT i.* FROM input i JOIN {s}.runs r ON r.id = i.run_id
+            WHERE r.status = 1 AND r.lease_epoch = i.epoch
+            ORDER BY r.id FOR SHARE OF r),
+        saved AS (
+            INSERT INTO {s}.steps AS st (run_id, step_id, status, attempts, output, error_type, error_message, error_stack, started_at, finished_at)
+            SELECT run_id, step_id, status, attempts, output, error_type, error_message, error_stack, started_at, finished_at FROM owned
+            ON CONFLICT (run_id, step_id) DO UPDATE SET
+                status = excluded.status, attempts = excluded.attempts, output = excluded.output,
+                error_type = excluded.error_type, error_message = excluded.error_message, error_stack = excluded.error_stack,
+                started_at = excluded.started_at, finished_at = excluded.finished_at
+            WHERE st.status NOT IN (1, 3))
+        SELECT n FROM owned;
+        """);
+
     public PostgresDatabase Db { get; } = db;
 }
 
@@ -131,6 +153,10 @@ internal sealed class SaveStepWrite(string runId, long epoch, StepState step, Ca
 {
     // Idempotent: a save whose commit was lost with the connection is a no-op the second time.
     public override bool Repeatable => true;
+
+    private long Epoch => epoch;
+
+    private StepState Step => step;
 
     public override bool SavedStep => Outcome;
 
@@ -151,6 +177,64 @@ internal sealed class SaveStepWrite(string runId, long epoch, StepState step, Ca
     {
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         Outcome = reader.GetInt64(0) == 1;
+    }
+
+    /// <summary>One statement for many memos, each of a run with no other write in the group (<see cref="WriteStatements.SaveSteps"/>).</summary>
+    public static NpgsqlBatchCommand SetCommand(WriteStatements sql, List<SaveStepWrite> saves)
+    {
+        int count = saves.Count;
+        var runs = new string[count];
+        var epochs = new long[count];
+        var steps = new string[count];
+        var statuses = new int[count];
+        var attempts = new int[count];
+        var outputs = new byte[]?[count];
+        var errorTypes = new string?[count];
+        var errorMessages = new string?[count];
+        var errorStacks = new string?[count];
+        var started = new long[count];
+        var finished = new long[count];
+        for (int i = 0; i < count; i++)
+        {
+            var save = saves[i];
+            var step = save.Step;
+            runs[i] = save.RunId;
+            epochs[i] = save.Epoch;
+            steps[i] = step.Id;
+            statuses[i] = (int)step.Status;
+            attempts[i] = step.Attempts;
+            outputs[i] = step.Output is { } output ? output.ToArray() : null;
+            errorTypes[i] = step.Error?.Type;
+            errorMessages[i] = step.Error?.Message;
+            errorStacks[i] = step.Error?.StackTrace;
+            started[i] = RowCodec.Ms(step.StartedAt);
+            finished[i] = RowCodec.Ms(step.FinishedAt);
+        }
+        return sql.Db.BatchCommand(sql.SaveSteps)
+            .WithArray("runs", NpgsqlTypes.NpgsqlDbType.Text, runs)
+            .WithArray("epochs", NpgsqlTypes.NpgsqlDbType.Bigint, epochs)
+            .WithArray("steps", NpgsqlTypes.NpgsqlDbType.Text, steps)
+            .WithArray("statuses", NpgsqlTypes.NpgsqlDbType.Integer, statuses)
+            .WithArray("attempts", NpgsqlTypes.NpgsqlDbType.Integer, attempts)
+            .WithArray("outputs", NpgsqlTypes.NpgsqlDbType.Bytea, outputs)
+            .WithArray("error_types", NpgsqlTypes.NpgsqlDbType.Text, errorTypes)
+            .WithArray("error_messages", NpgsqlTypes.NpgsqlDbType.Text, errorMessages)
+            .WithArray("error_stacks", NpgsqlTypes.NpgsqlDbType.Text, errorStacks)
+            .WithArray("started", NpgsqlTypes.NpgsqlDbType.Bigint, started)
+            .WithArray("finished", NpgsqlTypes.NpgsqlDbType.Bigint, finished);
+    }
+
+    /// <summary>Reads the set statement's rows: the ordinals (from 1) of the memos whose run was this epoch's.</summary>
+    public static async ValueTask ReadSetAsync(NpgsqlDataReader reader, List<SaveStepWrite> saves, CancellationToken cancellationToken)
+    {
+        foreach (var save in saves)
+        {
+            save.Outcome = false;
+        }
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            saves[(int)reader.GetInt64(0) - 1].Outcome = true;
+        }
     }
 }
 

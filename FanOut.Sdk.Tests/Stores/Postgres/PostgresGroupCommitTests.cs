@@ -112,10 +112,30 @@ public sealed class PostgresGroupCommitTests(PostgresServer server) : IAsyncLife
         await TestApp.Within(Task.WhenAll(before, after, finish), "the other writes to commit");
         Assert.Contains("could not save step 'poison'", failed.Message);
         Assert.Contains("poisoned step refused by a test trigger", failed.Message);
-        Assert.Equal(new PostgresStoreStatistics(Commits: 1, Writes: 4, FailedWrites: 1, StepsSaved: 2, Rollbacks: 1), store.Statistics);
+        // Two rollbacks: the one statement for the memos of runs 2 and 3 failed, then one statement per memo named the failing one.
+        Assert.Equal(new PostgresStoreStatistics(Commits: 1, Writes: 4, FailedWrites: 1, StepsSaved: 2, Rollbacks: 2), store.Statistics);
         Assert.Equal(2L, await server.ScalarAsync($"SELECT count(*) FROM \"{schema}\".steps WHERE step_id = 'fine';"));
         Assert.Equal(0L, await server.ScalarAsync($"SELECT count(*) FROM \"{schema}\".steps WHERE step_id = 'poison';"));
         Assert.Equal(RunStatus.Succeeded, (await store.GetResultAsync(runs[0].Run.Id, default))!.Status);
+    }
+
+    [Fact]
+    public async Task Memos_saved_together_never_replace_a_final_memo()
+    {
+        var runs = await ClaimAsync(2);
+        await store.SaveStepAsync(runs[0].Run.Id, Step("s", "\"first\""), default);
+
+        Task again, other;
+        using (store.Commits.Hold())
+        {
+            again = store.SaveStepAsync(runs[0].Run.Id, Step("s", "\"second\""), default).AsTask();
+            other = store.SaveStepAsync(runs[1].Run.Id, Step("s", "\"other\""), default).AsTask();
+            await TestApp.Within(store.Commits.WhenQueuedAsync(2), "2 saves to queue");
+        }
+        await TestApp.Within(Task.WhenAll(again, other), "the group to commit");
+
+        Assert.Equal("\"first\"", Encoding.UTF8.GetString((byte[])(await server.ScalarAsync($"SELECT output FROM \"{schema}\".steps WHERE run_id = '{runs[0].Run.Id}';"))!));
+        Assert.Equal("\"other\"", Encoding.UTF8.GetString((byte[])(await server.ScalarAsync($"SELECT output FROM \"{schema}\".steps WHERE run_id = '{runs[1].Run.Id}';"))!));
     }
 
     [Fact]
@@ -176,8 +196,8 @@ public sealed class PostgresGroupCommitTests(PostgresServer server) : IAsyncLife
         return [.. claimed.OrderBy(r => r.Run.Id, StringComparer.Ordinal)];
     }
 
-    private static StepState Step(string id) =>
-        new(id, StepStatus.Succeeded, 1, Encoding.UTF8.GetBytes("1"), null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+    private static StepState Step(string id, string output = "1") =>
+        new(id, StepStatus.Succeeded, 1, Encoding.UTF8.GetBytes(output), null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
 
     private static RunResult Succeeded(ClaimedRun run) =>
         new(run.Run.Id, run.Run.FunctionId, run.Run.Event.Id, run.Run.Event.Name, RunStatus.Succeeded)
