@@ -71,6 +71,22 @@ internal sealed partial class PostgresDatabase : IAsyncDisposable
         return command;
     }
 
+    /// <summary>A command of a batch (SQL already rendered with <see cref="Sql"/>), with the store's now bound as <c>@now</c>.</summary>
+    public NpgsqlBatchCommand BatchCommand(string sql)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.Bigint) { Value = (object?)NowParameter ?? DBNull.Value });
+        return command;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="ex"/> says the connection is gone (a server restart, a network cut) rather than that a
+    /// statement failed: its work was not committed, or its commit is unknown.
+    /// </summary>
+    public static bool BrokenConnection(Exception ex) =>
+        (ex as NpgsqlException ?? ex.InnerException as NpgsqlException) is { } npgsql
+        && (npgsql is not PostgresException postgres || postgres.SqlState.StartsWith("57P", StringComparison.Ordinal) || postgres.SqlState.StartsWith("08", StringComparison.Ordinal));
+
     /// <summary>The store's now in ms: the engine's on <see cref="PostgresClock.TimeProvider"/>, else read from the database.</summary>
     public async Task<long> StoreNowAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
@@ -127,7 +143,26 @@ internal static class CommandParameters
 
     public static NpgsqlCommand With(this NpgsqlCommand command, string name, long[] value) => Add(command, name, NpgsqlDbType.Array | NpgsqlDbType.Bigint, value);
 
+    public static NpgsqlBatchCommand With(this NpgsqlBatchCommand command, string name, string? value) => Add(command, name, NpgsqlDbType.Text, value);
+
+    public static NpgsqlBatchCommand With(this NpgsqlBatchCommand command, string name, long? value) => Add(command, name, NpgsqlDbType.Bigint, value);
+
+    public static NpgsqlBatchCommand With(this NpgsqlBatchCommand command, string name, int? value) => Add(command, name, NpgsqlDbType.Integer, value);
+
+    public static NpgsqlBatchCommand With(this NpgsqlBatchCommand command, string name, ReadOnlyMemory<byte>? value) =>
+        Add(command, name, NpgsqlDbType.Bytea, value is { } bytes ? bytes.ToArray() : null);
+
+    /// <summary>An array parameter of a batch command (element nulls allowed where the element type is nullable).</summary>
+    public static NpgsqlBatchCommand WithArray(this NpgsqlBatchCommand command, string name, NpgsqlDbType elementType, Array value) =>
+        Add(command, name, NpgsqlDbType.Array | elementType, value);
+
     private static NpgsqlCommand Add(NpgsqlCommand command, string name, NpgsqlDbType type, object? value)
+    {
+        command.Parameters.Add(new NpgsqlParameter(name, type) { Value = value ?? DBNull.Value });
+        return command;
+    }
+
+    private static NpgsqlBatchCommand Add(NpgsqlBatchCommand command, string name, NpgsqlDbType type, object? value)
     {
         command.Parameters.Add(new NpgsqlParameter(name, type) { Value = value ?? DBNull.Value });
         return command;

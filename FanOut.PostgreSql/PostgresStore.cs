@@ -27,6 +27,7 @@ public sealed class PostgresStore : IFanOutStore, IAsyncDisposable
 {
     private readonly PostgresDatabase db;
     private readonly LeaseKeeper leases;
+    private readonly GroupCommit commits;
     private readonly string[]? functions;
     private readonly CancellationTokenSource closing = new();
     private readonly Lock readyGate = new();
@@ -43,6 +44,7 @@ public sealed class PostgresStore : IFanOutStore, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         db = new PostgresDatabase(options, timeProvider ?? TimeProvider.System);
         leases = new LeaseKeeper(db);
+        commits = new GroupCommit(db);
         functions = options.FunctionIds is { } ids ? [.. ids] : null;
     }
 
@@ -70,6 +72,12 @@ public sealed class PostgresStore : IFanOutStore, IAsyncDisposable
 
     /// <summary>How many leases the renewal loop found taken over by another node since the store opened.</summary>
     public long LostLeases => leases.LostLeases;
+
+    /// <summary>
+    /// How the group commit has done since the store opened: an attempt's hot writes (step memos, retries, releases,
+    /// ends) from all the runs in flight are committed together, one transaction and one WAL flush for many writes.
+    /// </summary>
+    public PostgresStoreStatistics Statistics => commits.Statistics;
 
     /// <summary>Creates or migrates the schema now (it is otherwise done on first use). Safe on many nodes at once.</summary>
     public Task MigrateAsync(CancellationToken cancellationToken = default) => EnsureReadyAsync(cancellationToken);
@@ -152,20 +160,8 @@ public sealed class PostgresStore : IFanOutStore, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(step);
         var epoch = Epoch(runId);
-        bool saved;
-        try
-        {
-            // Idempotent: a save whose commit was lost with the connection is a no-op the second time.
-            saved = await OnceMoreIfTheConnectionBrokeAsync(async ct =>
-            {
-                await using var connection = await db.DataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-                return await RunEnds.SaveStepAsync(db, connection, runId, epoch, step, ct).ConfigureAwait(false);
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (NpgsqlException ex)
-        {
-            throw db.Failure($"could not save step '{step.Id}' of run {runId}", ex);
-        }
+        // Grouped with other runs' writes into one commit; a broken connection is tried once more (the memo is idempotent).
+        var saved = await commits.Enqueue(new SaveStepWrite(runId, epoch, step, cancellationToken)).ConfigureAwait(false);
         if (!saved)
         {
             leases.MarkLost(runId);
@@ -183,8 +179,7 @@ public sealed class PostgresStore : IFanOutStore, IAsyncDisposable
             // Exact: the due time as given, not now plus a delay rounded to the millisecond.
             delay = dueAt.ToUnixTimeMilliseconds() - db.NowParameter!.Value;
         }
-        return await EndAttemptAsync(runId, epoch, "queue it again",
-            (connection, transaction, ct) => RunEnds.RetryAsync(db, connection, transaction, runId, epoch, failures, delay, error, ct), cancellationToken).ConfigureAwait(false);
+        return await RequeueAsync(RequeueWrite.Retry(runId, epoch, failures, delay, error, cancellationToken), epoch, "this node could not queue it again").ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -192,8 +187,7 @@ public sealed class PostgresStore : IFanOutStore, IAsyncDisposable
     public async ValueTask<RunResult?> ReleaseAsync(string runId, string reason, CancellationToken cancellationToken)
     {
         var epoch = Epoch(runId);
-        return await EndAttemptAsync(runId, epoch, "release it",
-            (connection, transaction, ct) => RunEnds.ReleaseAsync(db, connection, transaction, runId, epoch, reason, ct), cancellationToken).ConfigureAwait(false);
+        return await RequeueAsync(RequeueWrite.Release(runId, epoch, reason, cancellationToken), epoch, "this node could not release it").ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -203,19 +197,13 @@ public sealed class PostgresStore : IFanOutStore, IAsyncDisposable
         var epoch = Epoch(result.RunId);
         try
         {
-            await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            var (recorded, resumed) = await RunEnds.RecordAndResumeAsync(db, connection, transaction, result, epoch, cancellationToken).ConfigureAwait(false);
+            // Grouped with other runs' writes into one commit.
+            var (recorded, resumed) = await commits.Enqueue(new FinishWrite(result, epoch, cancellationToken)).ConfigureAwait(false);
             if (!recorded)
             {
                 throw Lost(result.RunId, epoch, $"its outcome ({result.Status}) was not recorded");
             }
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return resumed;
-        }
-        catch (NpgsqlException ex)
-        {
-            throw db.Failure($"could not record the outcome of run {result.RunId}", ex);
         }
         finally
         {
@@ -429,6 +417,9 @@ public sealed class PostgresStore : IFanOutStore, IAsyncDisposable
         }
     }
 
+    /// <summary>Test hook: the group commit (to hold it while a test queues a group).</summary>
+    internal GroupCommit Commits => commits;
+
     /// <summary>Test hook: renews the held leases now.</summary>
     internal Task<int> RenewLeasesAsync(CancellationToken cancellationToken) => leases.RenewAsync(cancellationToken);
 
@@ -447,6 +438,7 @@ public sealed class PostgresStore : IFanOutStore, IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
+        await commits.DisposeAsync().ConfigureAwait(false);
         await leases.DisposeAsync().ConfigureAwait(false);
         if (listener is not null)
         {
@@ -478,41 +470,18 @@ public sealed class PostgresStore : IFanOutStore, IAsyncDisposable
         }
     }
 
-    private static bool BrokenConnection(Exception ex) =>
-        (ex as NpgsqlException ?? ex.InnerException as NpgsqlException) is { } npgsql
-        && (npgsql is not PostgresException postgres || postgres.SqlState.StartsWith("57P", StringComparison.Ordinal) || postgres.SqlState.StartsWith("08", StringComparison.Ordinal));
+    private static bool BrokenConnection(Exception ex) => PostgresDatabase.BrokenConnection(ex);
 
-    private async Task<RunResult?> EndAttemptAsync(
-        string runId, long epoch, string what, Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<bool>> end, CancellationToken cancellationToken)
+    private async Task<RunResult?> RequeueAsync(RequeueWrite write, long epoch, string what)
     {
         try
         {
-            await using var connection = await db.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            RunResult? ended = null;
-            if (!await end(connection, transaction, cancellationToken).ConfigureAwait(false))
-            {
-                // Not changed: a cancel request is pending (the run ends cancelled instead), or the run is not this epoch's.
-                var state = await RunEnds.StateAsync(db, connection, transaction, runId, cancellationToken).ConfigureAwait(false);
-                if (state is { Status: RunStatus.Running, CancelReason: { } reason } && state.Value.Epoch == epoch)
-                {
-                    ended = await RunEnds.EndCancelledAsync(db, connection, transaction, runId, reason, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    throw Lost(runId, epoch, $"this node could not {what}");
-                }
-            }
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return ended;
-        }
-        catch (NpgsqlException ex)
-        {
-            throw db.Failure($"could not {what} (run {runId})", ex);
+            var outcome = await commits.Enqueue(write).ConfigureAwait(false);
+            return outcome.Lost ? throw Lost(write.RunId, epoch, what) : outcome.Cancelled;
         }
         finally
         {
-            leases.Drop(runId);
+            leases.Drop(write.RunId);
         }
     }
 

@@ -1,8 +1,12 @@
 // The PostgreSQL store's step path: N concurrent workers each save the 5 steps of a claimed run one after another and
-// finish it (as SqliteGroupCommit.cs does for SQLite), each in a fresh schema. Every save and finish is its own
-// transaction and commit: there is no group commit, so this measures the server's commit rate under concurrency.
+// finish it (as SqliteGroupCommit.cs does for SQLite), each in a fresh schema. The store's group commit puts the saves
+// and ends of all the workers' runs that queue while a commit is in flight into the next transaction; each line ends
+// with how many writes went into how many commits (PostgresStore.Statistics) and this process's CPU time per run.
 //
 //   FANOUT_PG_CONNECTION="Host=127.0.0.1;Port=5432;Username=postgres;Database=postgres" dotnet run -c Release benchmarks/PostgresSteps.cs
+//
+// With FANOUT_PG_PID set to the server's postmaster pid (a server on this machine), each line also gives the server's CPU
+// time per run: the postmaster's and its live children's, plus what its exited children used, from /proc.
 #:project ../FanOut.PostgreSql/FanOut.PostgreSql.csproj
 using System.Diagnostics;
 using FanOut;
@@ -35,6 +39,8 @@ foreach (var workers in new[] { 1, 16, 64 })
     {
         claimed.AddRange((await store.ClaimAsync(500, default)).Runs);
     }
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+    var serverCpu = ServerCpuTicks();
     var clock = Stopwatch.StartNew();
     var next = -1;
     await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
@@ -52,5 +58,48 @@ foreach (var workers in new[] { 1, 16, 64 })
         }
     })));
     clock.Stop();
-    Console.WriteLine($"{workers,3} workers: {Runs * StepsPerRun / clock.Elapsed.TotalSeconds,8:0} steps/s, {Runs / clock.Elapsed.TotalSeconds,7:0} runs/s");
+    cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+    serverCpu = ServerCpuTicks() - serverCpu;
+    var statistics = store.Statistics;
+    Console.WriteLine($"{workers,3} workers: {Runs * StepsPerRun / clock.Elapsed.TotalSeconds,8:0} steps/s, {Runs / clock.Elapsed.TotalSeconds,7:0} runs/s, " +
+        $"{statistics.Writes} writes in {statistics.Commits} commits ({statistics.WritesPerCommit:0.0} writes/commit), " +
+        $"client CPU {cpu.TotalMicroseconds / Runs:0} µs/run" +
+        (serverCpu >= 0 ? $", server CPU {serverCpu * 10_000.0 / Runs:0} µs/run" : ""));
+}
+
+// The server's CPU time in clock ticks (1/100 s), or -1 without FANOUT_PG_PID.
+static long ServerCpuTicks()
+{
+    if (!int.TryParse(Environment.GetEnvironmentVariable("FANOUT_PG_PID"), out var postmaster))
+    {
+        return -1;
+    }
+    long ticks = 0;
+    foreach (var directory in Directory.EnumerateDirectories("/proc"))
+    {
+        string[] fields;
+        try
+        {
+            var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+            fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // fields from the state on: [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime
+        }
+        catch (IOException)
+        {
+            continue; // not a process, or it ended
+        }
+        catch (UnauthorizedAccessException)
+        {
+            continue;
+        }
+        if (!int.TryParse(Path.GetFileName(directory), out var pid) || (pid != postmaster && fields[1] != postmaster.ToString()))
+        {
+            continue;
+        }
+        ticks += long.Parse(fields[11]) + long.Parse(fields[12]);
+        if (pid == postmaster)
+        {
+            ticks += long.Parse(fields[13]) + long.Parse(fields[14]);
+        }
+    }
+    return ticks;
 }

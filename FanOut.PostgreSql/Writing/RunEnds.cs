@@ -6,14 +6,16 @@ namespace FanOut.PostgreSql.Writing;
 
 /// <summary>
 /// The writes of a claimed run's attempt — a step's memo, a retry, a release, the end — each fenced by the lease epoch
-/// the claim handed out: a write whose epoch is no longer the run's (another node took it over) changes nothing.
+/// the claim handed out: a write whose epoch is no longer the run's (another node took it over) changes nothing. The
+/// hot ones are executed by the group commit (<see cref="GroupCommit"/>, <c>GroupedWrites.cs</c>); the statements here
+/// serve the rest (cancels, the ends of runs cancelled by events, recovery).
 /// </summary>
 internal static class RunEnds
 {
-    // The run's row is read FOR SHARE: a claim that would take the run over (FOR UPDATE) waits for this statement, or
+    // A step's memo (grouped: Writing/GroupedWrites.cs). The run's row is read FOR SHARE: a claim that would take the run over (FOR UPDATE) waits for this statement, or
     // this statement waits for the claim and then sees the new epoch. So no memo lands after a takeover. A memo that is
     // final (succeeded, failed) is never replaced: a step's recorded outcome is written once.
-    private const string SaveStep = """
+    internal const string SaveStep = """
         WITH owned AS (
             SELECT id FROM {s}.runs WHERE id = @run AND status = 1 AND lease_epoch = @epoch FOR SHARE),
         saved AS (
@@ -26,18 +28,6 @@ internal static class RunEnds
             WHERE st.status NOT IN (1, 3)
             RETURNING 1)
         SELECT (SELECT count(*) FROM owned);
-        """;
-
-    private const string Retry = """
-        UPDATE {s}.runs SET status = 0, failures = @failures, due_at = {now} + @delay, error_type = @error_type, error_message = @error_message,
-            lease_owner = NULL, lease_expires_at = NULL
-        WHERE id = @id AND status = 1 AND lease_epoch = @epoch AND cancel_reason IS NULL;
-        """;
-
-    private const string Release = """
-        UPDATE {s}.runs SET status = 0, due_at = {now}, error_type = 'System.OperationCanceledException', error_message = @reason,
-            lease_owner = NULL, lease_expires_at = NULL
-        WHERE id = @id AND status = 1 AND lease_epoch = @epoch AND cancel_reason IS NULL;
         """;
 
     private const string EndRun = """
@@ -75,51 +65,6 @@ internal static class RunEnds
         """;
 
     private const string Notify = "SELECT pg_notify(@channel, coalesce(@payload, ''));";
-
-    /// <summary>Saves a memo if the run is still this epoch's. Returns false when it is not (the lease was lost, or the run is not running).</summary>
-    public static async Task<bool> SaveStepAsync(PostgresDatabase db, NpgsqlConnection connection, string runId, long epoch, StepState step, CancellationToken cancellationToken)
-    {
-        await using var command = db.Command(connection, null, SaveStep)
-            .With("run", runId)
-            .With("epoch", epoch)
-            .With("step", step.Id)
-            .With("status", (int)step.Status)
-            .With("attempts", step.Attempts)
-            .With("output", step.Output)
-            .With("error_type", step.Error?.Type)
-            .With("error_message", step.Error?.Message)
-            .With("error_stack", step.Error?.StackTrace)
-            .With("started_at", RowCodec.Ms(step.StartedAt))
-            .With("finished_at", RowCodec.Ms(step.FinishedAt));
-        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 1;
-    }
-
-    /// <summary>Queues the run again after <paramref name="delay"/> (ms); false when the epoch or a cancel request stopped it.</summary>
-    public static async Task<bool> RetryAsync(
-        PostgresDatabase db, NpgsqlConnection connection, NpgsqlTransaction transaction, string runId, long epoch, int failures, long delay, RunError? error, CancellationToken cancellationToken)
-    {
-        await using var command = db.Command(connection, transaction, Retry)
-            .With("id", runId).With("epoch", epoch).With("failures", failures).With("delay", delay)
-            .With("error_type", error?.Type).With("error_message", error?.Message);
-        var changed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-        if (changed && delay <= 0)
-        {
-            await NotifyAsync(db, connection, transaction, cancellationToken).ConfigureAwait(false);
-        }
-        return changed;
-    }
-
-    public static async Task<bool> ReleaseAsync(
-        PostgresDatabase db, NpgsqlConnection connection, NpgsqlTransaction transaction, string runId, long epoch, string reason, CancellationToken cancellationToken)
-    {
-        await using var command = db.Command(connection, transaction, Release).With("id", runId).With("epoch", epoch).With("reason", reason);
-        var changed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-        if (changed)
-        {
-            await NotifyAsync(db, connection, transaction, cancellationToken).ConfigureAwait(false);
-        }
-        return changed;
-    }
 
     /// <summary>The run's status, lease epoch and pending cancel request, locked for the rest of the transaction; null when there is no such run.</summary>
     public static async Task<(RunStatus Status, long Epoch, string? CancelReason)?> StateAsync(
