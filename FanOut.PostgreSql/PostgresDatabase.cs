@@ -136,6 +136,8 @@ internal static class CommandParameters
 
     public static NpgsqlCommand With(this NpgsqlCommand command, string name, int? value) => Add(command, name, NpgsqlDbType.Integer, value);
 
+    public static NpgsqlCommand With(this NpgsqlCommand command, string name, bool value) => Add(command, name, NpgsqlDbType.Boolean, value);
+
     public static NpgsqlCommand With(this NpgsqlCommand command, string name, ReadOnlyMemory<byte>? value) =>
         Add(command, name, NpgsqlDbType.Bytea, value is { } bytes ? bytes.ToArray() : null);
 

@@ -93,11 +93,35 @@ public sealed class PostgresStore : IFanOutStore, IAsyncDisposable
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             var outcomes = await Accepting.AcceptAsync(db, connection, transaction, batch, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            HoldClaimedOnAccept(batch, outcomes);
             return outcomes;
         }
         catch (NpgsqlException ex)
         {
             throw db.Failure($"could not accept {batch.Count} event(s)", ex);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>True on a node that claims runs: a run accepted claimed is stored running under this node's lease.</remarks>
+    public bool ClaimsOnAccept => db.Options.ClaimRuns;
+
+    // The lease of a run accepted claimed is this node's from the commit on: renewed and fenced like a claimed run's.
+    private void HoldClaimedOnAccept(IReadOnlyList<EventSubmission> batch, IReadOnlyList<AcceptOutcome> outcomes)
+    {
+        for (int i = 0; i < batch.Count; i++)
+        {
+            if (outcomes[i].Duplicate)
+            {
+                continue;
+            }
+            foreach (var run in batch[i].Runs)
+            {
+                if (run.ClaimedOnAccept)
+                {
+                    leases.Hold(run.Id, 1);
+                }
+            }
         }
     }
 
@@ -209,6 +233,42 @@ public sealed class PostgresStore : IFanOutStore, IAsyncDisposable
         {
             leases.Drop(result.RunId);
         }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The memos and the outcome are queued together, in order, so they usually share one commit of the group commit; a
+    /// memo refused by the lease fence means the outcome is refused too (<see cref="RunLeaseLostException"/>). A memo that
+    /// failed for another reason while the outcome was recorded is dropped: the run has finished, and such a memo only
+    /// serves a replay that keeps succeeded steps.
+    /// </remarks>
+    public async ValueTask<bool> FinishAsync(RunResult result, IReadOnlyList<StepState> unsavedSteps, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(unsavedSteps);
+        if (unsavedSteps.Count == 0)
+        {
+            return await FinishAsync(result, cancellationToken).ConfigureAwait(false);
+        }
+        var epoch = Epoch(result.RunId);
+        var saves = new Task<bool>[unsavedSteps.Count];
+        for (int i = 0; i < saves.Length; i++)
+        {
+            saves[i] = commits.Enqueue(new SaveStepWrite(result.RunId, epoch, unsavedSteps[i], cancellationToken));
+        }
+        var finishing = FinishAsync(result, cancellationToken);
+        foreach (var save in saves)
+        {
+            try
+            {
+                await save.ConfigureAwait(false);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Only the outcome decides; see the remarks.
+            }
+        }
+        return await finishing.ConfigureAwait(false);
     }
 
     /// <inheritdoc />

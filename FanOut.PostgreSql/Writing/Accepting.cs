@@ -60,7 +60,7 @@ internal static class Accepting
                 foreach (var run in submission.Runs)
                 {
                     await Flow.InsertRunAsync(db, connection, transaction, run, cancellationToken).ConfigureAwait(false);
-                    anyRuns = true;
+                    anyRuns |= !run.ClaimedOnAccept; // a run the sending node took at once needs no other worker woken
                 }
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)

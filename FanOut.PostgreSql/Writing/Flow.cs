@@ -28,8 +28,12 @@ internal static class Flow
         """;
 
     private const string InsertRun = """
-        INSERT INTO {s}.runs (id, event_id, function_id, status, due_at, trace_parent, accepted_at, cancel_on, replay_of)
-        VALUES (@id, @event, @function, 0, {now}, @trace, {now}, @cancel_on, @replay_of);
+        INSERT INTO {s}.runs (id, event_id, function_id, status, attempt, claimed_at, lease_epoch, lease_owner, lease_expires_at,
+                              due_at, trace_parent, accepted_at, cancel_on, replay_of)
+        VALUES (@id, @event, @function,
+                CASE WHEN @claimed THEN 1 ELSE 0 END, CASE WHEN @claimed THEN 1 ELSE 0 END, CASE WHEN @claimed THEN {now} END,
+                CASE WHEN @claimed THEN 1 ELSE 0 END, CASE WHEN @claimed THEN @owner END, CASE WHEN @claimed THEN {s}.now_ms() + @lease END,
+                {now}, @trace, {now}, @cancel_on, @replay_of);
         """;
 
     private const string InsertWait = """
@@ -110,7 +114,12 @@ internal static class Flow
             .With("function", run.FunctionId)
             .With("trace", RowCodec.TraceParent(run.Origin))
             .With("cancel_on", RowCodec.CancelTriggers(run.CancelOn))
-            .With("replay_of", replayOf))
+            .With("replay_of", replayOf)
+            // A run the sending node's worker takes at once is stored as its claim would leave it: running, attempt 1,
+            // under this node's lease (epoch 1).
+            .With("claimed", run.ClaimedOnAccept)
+            .With("owner", db.Options.NodeName)
+            .With("lease", (long)db.Options.LeaseDuration.TotalMilliseconds))
         {
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
