@@ -35,6 +35,18 @@ internal sealed partial class PostgresDatabase : IAsyncDisposable
         builder.EnableArrays();
         builder.EnableTransportSecurity();
         builder.EnableIntegratedSecurity();
+        // The store runs a few statements over and over: prepared once per pooled connection, the server parses and plans
+        // them once, not on every accept and claim. FanOut sets no session state (its locks are transaction-scoped), so
+        // a connection going back to the pool needs no RESET ALL. A connection string that sets either keeps its value.
+        var csb = builder.ConnectionStringBuilder;
+        if (csb.MaxAutoPrepare == 0)
+        {
+            csb.MaxAutoPrepare = 64;
+        }
+        if (options.ConnectionString.IndexOf("Reset On Close", StringComparison.OrdinalIgnoreCase) < 0)
+        {
+            csb.NoResetOnClose = true;
+        }
         DataSource = builder.Build();
         Describe = $"PostgreSQL store (schema '{Schema}' on {builder.ConnectionStringBuilder.Host}:{builder.ConnectionStringBuilder.Port}/{builder.ConnectionStringBuilder.Database})";
     }

@@ -40,6 +40,7 @@ info() { echo; echo "<!-- $* | $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc
 for round in $(seq 1 "$rounds"); do
   info "round $round: FanOut on PostgreSQL"
   fanout --producers 1,16 --steps 1,2 --events "$events"
+  fanout --producers 16 --steps 1,2 --events "$events" --step-saving next
   info "round $round: Wolverine on PostgreSQL"
   wolverine --producers 1,16 --events "$events"
 done
