@@ -9,7 +9,8 @@ namespace FanOut.Sqlite;
 /// <param name="FailedWrites">Write requests that failed and were rolled back on their own, leaving their group intact.</param>
 /// <param name="StepsSaved">Steps saved (<see cref="SqliteStore.SaveStepAsync"/> calls that succeeded).</param>
 /// <param name="Prunes">Prunes executed, explicit and automatic.</param>
-public readonly record struct SqliteStoreStatistics(long Commits, long Writes, long FailedWrites, long StepsSaved, long Prunes)
+/// <param name="GroupsRunAgain">Groups first run whole, without a savepoint per write, in which a write failed: rolled back and run again with a savepoint per write, so that only the failing write is undone.</param>
+public readonly record struct SqliteStoreStatistics(long Commits, long Writes, long FailedWrites, long StepsSaved, long Prunes, long GroupsRunAgain = 0)
 {
     /// <summary>Average writes per commit (0 before the first commit).</summary>
     public double WritesPerCommit => Commits == 0 ? 0 : (double)Writes / Commits;
@@ -19,5 +20,5 @@ public readonly record struct SqliteStoreStatistics(long Commits, long Writes, l
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"{Writes} writes ({StepsSaved} steps, {FailedWrites} failed) in {Commits} commits: {WritesPerCommit:0.0} writes/commit, {StepsPerCommit:0.0} steps/commit";
+        $"{Writes} writes ({StepsSaved} steps, {FailedWrites} failed) in {Commits} commits: {WritesPerCommit:0.0} writes/commit, {StepsPerCommit:0.0} steps/commit, {GroupsRunAgain} group(s) run again";
 }

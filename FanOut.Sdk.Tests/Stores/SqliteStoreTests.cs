@@ -214,6 +214,7 @@ public sealed class SqliteStoreTests : IAsyncLifetime
         Assert.True(commits < after.Writes - before.Writes, $"expected fewer commits than writes: {after}");
         Assert.True(steps / (double)commits >= 10, $"expected ≥ 10 steps per commit, got {steps} steps in {commits} commits");
         Assert.Equal(1, commits); // all 200 were queued before the writer took them, and 200 ≤ MaxWritesPerCommit
+        Assert.Equal(0L, after.GroupsRunAgain - before.GroupsRunAgain); // nothing failed: run once, whole
     }
 
     [Fact]
@@ -242,6 +243,8 @@ public sealed class SqliteStoreTests : IAsyncLifetime
         Assert.Contains("is not running", notRunningError.Message, StringComparison.Ordinal);
         Assert.Contains($"Run id {runs[0]} is used twice", clashError.Message, StringComparison.Ordinal);
         Assert.Equal((1L, 4L, 2L, 2L), (after.Commits - before.Commits, after.Writes - before.Writes, after.FailedWrites - before.FailedWrites, after.StepsSaved - before.StepsSaved));
+        // The group was first run whole, without savepoints; the failures sent it back to run with one per write.
+        Assert.Equal(1L, after.GroupsRunAgain - before.GroupsRunAgain);
         // The clashing batch left nothing behind; the good steps are there.
         Assert.Equal(0L, await store.InspectAsync(c => c.Scalar($"SELECT count(*) FROM events WHERE id = '{clashing.Event.Id}';")));
         Assert.Equal(2L, await store.InspectAsync(c => c.Scalar("SELECT count(*) FROM steps;")));
