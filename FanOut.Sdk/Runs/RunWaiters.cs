@@ -3,27 +3,42 @@ using FanOut.Stores;
 
 namespace FanOut.Runs;
 
-/// <summary>Callers waiting for runs to finish. A waiter registers, then checks the store, so a run that finishes in between is not missed.</summary>
+/// <summary>
+/// Callers waiting for runs to finish. A waiter registers, then checks the store, so a run that finishes in between is
+/// not missed. Callers waiting for the same run share one completion; the last one to stop waiting (cancelled) removes
+/// it, so an abandoned wait leaves nothing behind.
+/// </summary>
 internal sealed class RunWaiters(IFanOutStore store)
 {
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<RunResult>> waiting = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Waiter> waiting = new(StringComparer.Ordinal);
+
+    /// <summary>How many runs have callers waiting (for tests).</summary>
+    internal int Count => waiting.Count;
 
     public async Task<RunResult> WaitAsync(string runId, CancellationToken cancellationToken)
     {
-        var tcs = waiting.GetOrAdd(runId, static _ => new TaskCompletionSource<RunResult>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (await store.GetResultAsync(runId, cancellationToken).ConfigureAwait(false) is { } done)
+        var waiter = Join(runId);
+        try
         {
-            waiting.TryRemove(runId, out _);
-            return done;
+            if (await store.GetResultAsync(runId, cancellationToken).ConfigureAwait(false) is { } done)
+            {
+                // Completes every caller sharing this waiter, not only this one.
+                Complete(done);
+                return done;
+            }
+            return await waiter.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        return await tcs.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        finally
+        {
+            Leave(runId, waiter);
+        }
     }
 
     public void Complete(RunResult result)
     {
-        if (waiting.TryRemove(result.RunId, out var tcs))
+        if (waiting.TryRemove(result.RunId, out var waiter))
         {
-            tcs.TrySetResult(result);
+            waiter.Completion.TrySetResult(result);
         }
     }
 
@@ -49,5 +64,42 @@ internal sealed class RunWaiters(IFanOutStore store)
                 Complete(result);
             }
         }
+    }
+
+    private Waiter Join(string runId)
+    {
+        while (true)
+        {
+            var waiter = waiting.GetOrAdd(runId, static _ => new Waiter());
+            lock (waiter)
+            {
+                // A waiter whose last caller left is on its way out of the dictionary: take a new one.
+                if (waiter.Callers >= 0)
+                {
+                    waiter.Callers++;
+                    return waiter;
+                }
+            }
+        }
+    }
+
+    private void Leave(string runId, Waiter waiter)
+    {
+        lock (waiter)
+        {
+            if (--waiter.Callers == 0)
+            {
+                waiter.Callers = -1;
+                waiting.TryRemove(KeyValuePair.Create(runId, waiter));
+            }
+        }
+    }
+
+    private sealed class Waiter
+    {
+        public TaskCompletionSource<RunResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Callers waiting; -1 once the last has left. Guarded by the waiter's lock.</summary>
+        public int Callers { get; set; }
     }
 }
