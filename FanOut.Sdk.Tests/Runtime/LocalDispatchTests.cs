@@ -92,6 +92,35 @@ public sealed class LocalDispatchTests
         Assert.Empty(counting.SavedWithFinish);
     }
 
+    [Fact]
+    public async Task A_decorator_that_overrides_only_step_saves_still_sees_the_steps_saved_with_the_outcome()
+    {
+        var saves = (SaveLog?)null;
+        await using var app = await TestApp.StartAsync(
+            o =>
+            {
+                o.OnlyFunctions("stripe-trial");
+                o.StepSaving = StepSaving.WithNextWrite;
+            },
+            services => services.AddSingleton<IFanOutStore>(sp => saves = new SaveLog(new InMemoryStore(TimeProvider.System))));
+
+        var result = (await app.SendAndWaitAsync(new DurableTrial(Signals.NewKey(), FailTimes: 0))).Single();
+
+        Assert.Equal(RunStatus.Succeeded, result.Status);
+        Assert.Equal(["create-customer", "create-subscription"], saves!.Saved);
+    }
+
+    private sealed class SaveLog(IFanOutStore inner) : DelegatingStore(inner)
+    {
+        public ConcurrentQueue<string> Saved { get; } = new();
+
+        public override ValueTask SaveStepAsync(string runId, StepState step, CancellationToken cancellationToken)
+        {
+            Saved.Enqueue(step.Id);
+            return base.SaveStepAsync(runId, step, cancellationToken);
+        }
+    }
+
     // Waits (bounded) until the worker has all its slots free, then gives them back: the next send finds them free,
     // since nothing is queued that would wake the claim loop in between.
     private static async Task WorkerIdleAsync(TestApp app, int slots)

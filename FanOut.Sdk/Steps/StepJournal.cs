@@ -45,8 +45,7 @@ internal sealed class StepJournal
         AttemptToken = attemptToken;
         foreach (var step in memoized)
         {
-            (memo ??= new(StringComparer.Ordinal))[step.Id] = step;
-            (states ??= new(StringComparer.Ordinal))[step.Id] = ToResult(step);
+            RecordLocked(step);
         }
     }
 
@@ -152,8 +151,7 @@ internal sealed class StepJournal
         }
         lock (gate)
         {
-            (memo ??= new(StringComparer.Ordinal))[state.Id] = state;
-            (states ??= new(StringComparer.Ordinal))[state.Id] = ToResult(state);
+            RecordLocked(state);
             (unsaved ??= []).Add(state);
         }
     }
@@ -304,9 +302,14 @@ internal sealed class StepJournal
     {
         lock (gate)
         {
-            (memo ??= new(StringComparer.Ordinal))[state.Id] = state;
-            (states ??= new(StringComparer.Ordinal))[state.Id] = ToResult(state);
+            RecordLocked(state);
         }
+    }
+
+    private void RecordLocked(StepState state)
+    {
+        (memo ??= new(StringComparer.Ordinal))[state.Id] = state;
+        (states ??= new(StringComparer.Ordinal))[state.Id] = ToResult(state);
     }
 
     private static StepResult ToResult(StepState s) => new(s.Id, s.Status, s.Attempts, s.StartedAt, s.FinishedAt, s.Error, s.Output);

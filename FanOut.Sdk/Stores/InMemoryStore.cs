@@ -158,13 +158,7 @@ public sealed partial class InMemoryStore : IFanOutStore
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> FinishAsync(RunResult result, CancellationToken cancellationToken)
-    {
-        lock (gate)
-        {
-            return ValueTask.FromResult(FinishLocked(result));
-        }
-    }
+    public ValueTask<bool> FinishAsync(RunResult result, CancellationToken cancellationToken) => FinishAsync(result, [], cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<bool> FinishAsync(RunResult result, IReadOnlyList<StepState> unsavedSteps, CancellationToken cancellationToken)

@@ -31,7 +31,7 @@ internal sealed class StoreWriter : IAsyncDisposable
     private long failedWrites;
     private long stepsSaved;
     private long prunes;
-    private long wholeGroupRetries;
+    private long groupsRunAgain;
     private int automaticPruneQueued;
     private int queued; // writes in the channel (a single-reader channel cannot count them)
     private volatile TaskCompletionSource? hold;
@@ -57,7 +57,7 @@ internal sealed class StoreWriter : IAsyncDisposable
     public string DatabasePath { get; }
 
     public SqliteStoreStatistics Statistics => new(
-        Volatile.Read(ref commits), Volatile.Read(ref writes), Volatile.Read(ref failedWrites), Volatile.Read(ref stepsSaved), Volatile.Read(ref prunes), Volatile.Read(ref wholeGroupRetries));
+        Volatile.Read(ref commits), Volatile.Read(ref writes), Volatile.Read(ref failedWrites), Volatile.Read(ref stepsSaved), Volatile.Read(ref prunes), Volatile.Read(ref groupsRunAgain));
 
     /// <summary>Queues a write; the task completes once its group committed.</summary>
     public Task<T> Enqueue<T>(StoreWrite<T> write)
@@ -227,12 +227,20 @@ internal sealed class StoreWriter : IAsyncDisposable
     private void CommitGroup(List<StoreWrite> group)
     {
         context.NowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
-        // Almost every group commits whole: run it without a savepoint around each write (two statements per write), and
-        // only when a write fails, roll the group back and run it again with them, so that the failing write alone is undone.
-        if (group.Count > 1 && TryCommitWhole(group))
+        // Almost every group commits whole: it runs without a savepoint around each write (two statements per write).
+        // Only when a write fails is the group rolled back and run again with them, so that the failing write alone is
+        // undone. Writes only set their result when they run, so running one again after the rollback is safe.
+        if (!RunGroup(group, savepoints: false))
         {
-            return;
+            Interlocked.Increment(ref groupsRunAgain);
+            RunGroup(group, savepoints: true);
         }
+    }
+
+    // One transaction for the group. Without savepoints a failing write rolls the whole group back and returns false
+    // (nothing counted, nothing completed); with them it is undone alone and fails alone.
+    private bool RunGroup(List<StoreWrite> group, bool savepoints)
+    {
         try
         {
             context.Execute("BEGIN IMMEDIATE;");
@@ -246,22 +254,34 @@ internal sealed class StoreWriter : IAsyncDisposable
         {
             foreach (var write in group)
             {
+                write.Error = null;
                 if (write.CancellationToken.IsCancellationRequested)
                 {
                     write.Error = new OperationCanceledException(write.CancellationToken);
                     continue;
                 }
-                context.Execute("SAVEPOINT write;");
+                if (savepoints)
+                {
+                    context.Execute("SAVEPOINT write;");
+                }
                 executed++;
                 try
                 {
                     write.Execute(context);
-                    context.Execute("RELEASE write;");
+                    if (savepoints)
+                    {
+                        context.Execute("RELEASE write;");
+                    }
                     steps += write.StepsSaved;
                     pruned += write.IsPrune ? 1 : 0;
                 }
                 catch (Exception ex) when (ex is not SqliteException { SqliteErrorCode: 10 or 13 })
                 {
+                    if (!savepoints)
+                    {
+                        TryRollback();
+                        return false;
+                    }
                     // Undo this write only; its neighbours in the group stay.
                     context.Execute("ROLLBACK TO write; RELEASE write;");
                     write.Error = ex is SqliteException sqlite ? Failure("a write failed", sqlite) : ex;
@@ -279,64 +299,6 @@ internal sealed class StoreWriter : IAsyncDisposable
         Interlocked.Increment(ref commits);
         Interlocked.Add(ref writes, executed);
         Interlocked.Add(ref failedWrites, failed);
-        Interlocked.Add(ref stepsSaved, steps);
-        Interlocked.Add(ref prunes, pruned);
-        foreach (var write in group)
-        {
-            write.Complete();
-        }
-    }
-
-    // The group in one transaction with no savepoints. False, with the transaction rolled back and nothing counted, when a
-    // write failed on its own: the caller then runs the group again with a savepoint per write. Writes only set their
-    // result when they run, so running one again after the rollback is safe.
-    private bool TryCommitWhole(List<StoreWrite> group)
-    {
-        try
-        {
-            context.Execute("BEGIN IMMEDIATE;");
-        }
-        catch (SqliteException ex)
-        {
-            throw Failure($"could not start a transaction for {group.Count} write(s)", ex);
-        }
-        int executed = 0, steps = 0, pruned = 0;
-        try
-        {
-            foreach (var write in group)
-            {
-                if (write.CancellationToken.IsCancellationRequested)
-                {
-                    write.Error = new OperationCanceledException(write.CancellationToken);
-                    continue;
-                }
-                executed++;
-                try
-                {
-                    write.Execute(context);
-                }
-                catch (Exception ex) when (ex is not SqliteException { SqliteErrorCode: 10 or 13 })
-                {
-                    TryRollback();
-                    Interlocked.Increment(ref wholeGroupRetries);
-                    foreach (var w in group)
-                    {
-                        w.Error = null;
-                    }
-                    return false;
-                }
-                steps += write.StepsSaved;
-                pruned += write.IsPrune ? 1 : 0;
-            }
-            context.Execute("COMMIT;");
-        }
-        catch (Exception ex)
-        {
-            TryRollback();
-            throw ex as FanOutStoreException ?? Failure($"could not commit {group.Count} write(s)", ex);
-        }
-        Interlocked.Increment(ref commits);
-        Interlocked.Add(ref writes, executed);
         Interlocked.Add(ref stepsSaved, steps);
         Interlocked.Add(ref prunes, pruned);
         foreach (var write in group)
